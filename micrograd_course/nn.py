@@ -1,0 +1,133 @@
+"""Neurons, layers and multi-layer perceptrons built from ``Value``.
+
+The names follow PyTorch where they can: ``parameters()``,
+``named_parameters()`` and ``zero_grad()`` mean the same thing there.
+"""
+
+import numbers
+import random
+
+from .engine import Value, value_sum
+
+__all__ = ["Module", "Neuron", "Layer", "MLP"]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+class Module:
+    """Base class: anything that owns parameters (learnable Values).
+
+    Parameters are found by looking at the attributes, in the order they were
+    set: a ``Value``, a list of Values, a ``Module`` or a list of Modules.
+    """
+
+    def named_parameters(self, prefix=""):
+        """Yield ``(name, value)`` pairs with dotted names, e.g. ``layers.0.neurons.1.w.0``."""
+        for attr, item in vars(self).items():
+            if attr.startswith("_"):
+                continue
+            name = f"{prefix}{attr}"
+            if isinstance(item, Value):
+                yield name, item
+            elif isinstance(item, Module):
+                yield from item.named_parameters(name + ".")
+            elif isinstance(item, (list, tuple)):
+                for i, element in enumerate(item):
+                    if isinstance(element, Value):
+                        yield f"{name}.{i}", element
+                    elif isinstance(element, Module):
+                        yield from element.named_parameters(f"{name}.{i}.")
+
+    def parameters(self):
+        """All learnable Values, in a fixed order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self):
+        """Reset every parameter's gradient to 0 (gradients accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+def _check_activation(activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}."
+        )
+
+
+def _rng_from(seed, rng):
+    """A private random generator, so building a model never touches ``random``'s global state."""
+    if rng is not None:
+        return rng
+    return random.Random(seed)
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w . x + b)``.
+
+    ``nonlin=False`` is the same as ``activation="linear"`` (the lecture's
+    name for an output neuron). Weights start uniform in [-1, 1], bias at 0.
+    """
+
+    def __init__(self, nin, nonlin=True, activation="relu", seed=None, rng=None):
+        _check_activation(activation)
+        rng = _rng_from(seed, rng)
+        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(0.0)
+        self.activation = activation if nonlin else "linear"
+
+    def __call__(self, x):
+        if isinstance(x, (Value, numbers.Real)):
+            x = [x]  # a single input, e.g. from a one-neuron layer
+        if len(x) != len(self.w):
+            raise ValueError(f"{self!r} expects {len(self.w)} inputs, got {len(x)}.")
+        act = value_sum([self.b] + [wi * xi for wi, xi in zip(self.w, x)])
+        if self.activation == "linear":
+            return act
+        return getattr(act, self.activation)()
+
+    def __repr__(self):
+        name = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
+        return f"{name[self.activation]}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same ``nin`` inputs."""
+
+    def __init__(self, nin, nout, seed=None, rng=None, **neuron_kwargs):
+        rng = _rng_from(seed, rng)
+        self.neurons = [Neuron(nin, rng=rng, **neuron_kwargs) for _ in range(nout)]
+
+    def __call__(self, x):
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def __repr__(self):
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(3, [4, 4, 1])`` maps 3 inputs to 1 output.
+
+    Hidden layers use ``activation``; the last layer is linear, so its outputs
+    are raw scores that any loss can take. ``seed`` makes the initial weights
+    reproducible.
+    """
+
+    def __init__(self, nin, nouts, activation="relu", seed=None):
+        _check_activation(activation)
+        rng = random.Random(seed)
+        sizes = [nin] + list(nouts)
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], rng=rng,
+                  activation=activation, nonlin=i != len(nouts) - 1)
+            for i in range(len(nouts))
+        ]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __repr__(self):
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -1,0 +1,93 @@
+"""Modules: parameter counts and names, reproducible initialisation, reprs."""
+
+import random
+
+import pytest
+
+from micrograd_course import MLP, Layer, Module, Neuron, Value
+
+
+def test_mlp_parameter_count_from_the_lecture():
+    assert len(MLP(3, [4, 4, 1], seed=0).parameters()) == 41  # 16 + 20 + 5
+
+
+def test_named_parameters_use_dotted_paths():
+    names = [name for name, _ in MLP(3, [4, 4, 1], seed=0).named_parameters()]
+    assert names[:4] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1",
+                         "layers.0.neurons.0.w.2", "layers.0.neurons.0.b"]
+    assert "layers.0.neurons.1.w.0" in names
+    assert names[-1] == "layers.2.neurons.0.b"
+    assert len(set(names)) == 41
+
+
+def test_named_parameters_are_the_parameters():
+    model = MLP(2, [3, 1], seed=0)
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+
+
+def test_repr_lists_layers_and_neurons():
+    assert repr(MLP(3, [2, 1], seed=0)) == (
+        "MLP of [Layer of [ReLUNeuron(3), ReLUNeuron(3)], Layer of [LinearNeuron(2)]]"
+    )
+    assert repr(Neuron(2, activation="tanh")) == "TanhNeuron(2)"
+    assert repr(Neuron(2, nonlin=False)) == "LinearNeuron(2)"
+
+
+def test_seed_makes_initialisation_reproducible_without_global_state():
+    random.seed(123)
+    before = random.random()
+    random.seed(123)
+    a = [p.data for p in MLP(2, [8, 1], seed=7).parameters()]
+    b = [p.data for p in MLP(2, [8, 1], seed=7).parameters()]
+    after = random.random()
+    assert a == b
+    assert after == before  # building a model did not consume the global random stream
+    assert a != [p.data for p in MLP(2, [8, 1], seed=8).parameters()]
+
+
+def test_weights_start_in_range_and_biases_at_zero():
+    model = MLP(4, [5, 1], seed=1)
+    for name, p in model.named_parameters():
+        if name.endswith(".b"):
+            assert p.data == 0.0
+        else:
+            assert -1.0 <= p.data <= 1.0
+
+
+def test_zero_grad_resets_every_parameter():
+    model = MLP(2, [3, 1], seed=0)
+    model([1.0, -2.0]).backward()
+    assert any(p.grad != 0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0 for p in model.parameters())
+
+
+def test_neuron_computes_activation_of_weighted_sum():
+    n = Neuron(2, activation="tanh", seed=0)
+    n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
+    out = n([2.0, 3.0])
+    assert out.data == pytest.approx(__import__("math").tanh(0.5 * 2 - 3 + 0.25))
+    lin = Neuron(2, nonlin=False, seed=0)
+    lin.w[0].data, lin.w[1].data, lin.b.data = 1.0, 1.0, 1.0
+    assert lin([-5.0, 1.0]).data == -3.0  # no relu clipping at the output
+
+
+def test_layer_returns_list_or_single_value():
+    assert isinstance(Layer(2, 1, seed=0)([1.0, 2.0]), Value)
+    assert len(Layer(2, 3, seed=0)([1.0, 2.0])) == 3
+
+
+def test_mlp_with_a_one_neuron_hidden_layer():
+    model = MLP(2, [1, 3, 1], seed=0)
+    assert isinstance(model([1.0, 2.0]), Value)
+
+
+def test_custom_module_finds_nested_parameters():
+    class Two(Module):
+        def __init__(self):
+            self.first = MLP(1, [1], seed=0)
+            self.scale = Value(2.0)
+            self._cache = Value(9.0)  # private: not a parameter
+
+    names = [n for n, _ in Two().named_parameters()]
+    assert names == ["first.layers.0.neurons.0.w.0", "first.layers.0.neurons.0.b", "scale"]
