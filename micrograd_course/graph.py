@@ -81,7 +81,8 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
 
     Every value is a record ``{ label | data | grad }``; an operation gets its
     own small oval between its inputs and its output. ``highlight`` is a
-    collection of Values to colour. Nodes are named by their position in a
+    collection of Values to fill in gold, or a dict from Value to a Graphviz
+    colour name. Nodes are named by their position in a
     fixed traversal order, never by memory address, so the same expression
     always gives the same picture.
 
@@ -89,7 +90,7 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
     or ``.pipe()`` write it out.
     """
     _use_renderer()
-    highlighted = set(highlight)
+    colours = highlight if isinstance(highlight, dict) else dict.fromkeys(highlight, "gold")
     nodes = topological_order(root)
     names = {v: f"v{i}" for i, v in enumerate(nodes)}  # Values hash by identity
 
@@ -104,7 +105,7 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
         fields.append(f"data {v.data:.4f}")
         if show_grad:
             fields.append(f"grad {v.grad:.4f}")
-        style = {"style": "filled", "fillcolor": "gold"} if v in highlighted else {}
+        style = {"style": "filled", "fillcolor": colours[v]} if v in colours else {}
         dot.node(name, label="{ " + " | ".join(fields) + " }", shape="record", **style)
         if v._op:
             dot.node(name + "op", label=_escape(v._op), shape="ellipse", margin="0.02")
