@@ -76,11 +76,14 @@ def _plain_log_labels(axis):
 def _svg(root, **kwargs):
     """The drawing of ``root`` as SVG text, ready for an HTML widget."""
     svg = draw_graph(root, **kwargs).pipe(format="svg").decode("utf-8")
-    return svg[svg.index("<svg"):]  # drop the XML prolog; HTML does not want it
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog; HTML does not want it
+    # Shrink a wide graph to the page instead of cutting it off (the viewBox keeps proportions).
+    return svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
 
 
 def _fmt(x):
     """A number for people: fixed digits, and words for the non-finite cases."""
+    x = x + 0.0  # turns -0.0 into 0.0, so a zero never prints as "-0.000000"
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -250,7 +253,7 @@ class WiggleExplorer(widgets.VBox):
         children = [widgets.HTML("<b>Wiggle explorer</b>: nudge a leaf by h and watch the output"),
                     widgets.HBox([controls, self.plot]), self.readout]
         if show_graph:
-            children.append(self.graph)
+            children += [widgets.HTML("The graph at the nudged point (nudged leaves in gold):"), self.graph]
         super().__init__(children)
         for slider in self.sliders.values():
             slider.observe(self._update, names="value")
