@@ -15,8 +15,7 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_STATE)/jupyter-config \
             JUPYTER_DATA_DIR=$(TEST_STATE)/jupyter-data \
             JUPYTER_RUNTIME_DIR=$(TEST_STATE)/jupyter-runtime \
             IPYTHONDIR=$(TEST_STATE)/ipython \
-            MPLCONFIGDIR=$(TEST_STATE)/matplotlib \
-            MPLBACKEND=Agg
+            MPLCONFIGDIR=$(TEST_STATE)/matplotlib
 
 .PHONY: install lab test bench clean
 
