@@ -2,6 +2,9 @@
 #   make lab      install (first time only) and open the course in JupyterLab
 #   make test     install (first time only) and run the whole test suite
 #   make bench    speed and memory against karpathy's micrograd, in one process
+#   make exercises        regenerate exercises/ from solutions/ (never overwrites edited notebooks)
+#   make check-solutions  grade every solutions/ notebook; must score 100%
+#   make grade NB=path    grade one student notebook (table + grades.json)
 #   make clean    remove the virtual environment and caches
 
 PYTHON ?= python3
@@ -17,7 +20,10 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_STATE)/jupyter-config \
             IPYTHONDIR=$(TEST_STATE)/ipython \
             MPLCONFIGDIR=$(TEST_STATE)/matplotlib
 
-.PHONY: install lab test bench clean
+# nbval: run every notebook on a fresh kernel and compare with the stored outputs.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
+
+.PHONY: install lab test bench exercises check-solutions grade clean
 
 install: $(STAMP)
 
@@ -31,10 +37,20 @@ lab: install
 
 test: install
 	@mkdir -p $(TEST_STATE)
-	$(TEST_ENV) $(BIN)/python -m pytest
+	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks solutions exercises
 
 bench: install
 	$(BIN)/python bench/bench.py
+
+exercises: install
+	$(BIN)/python -m micrograd_course.coursework generate
+
+check-solutions: install
+	$(BIN)/python -m micrograd_course.grade solutions/*.ipynb
+
+grade: install
+	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/student.ipynb"; exit 2; }
+	$(BIN)/python -m micrograd_course.grade "$(NB)" --json grades.json
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info

@@ -55,7 +55,7 @@ def test_readme_first_screen_has_the_two_setup_commands():
 
 def test_makefile_has_the_readme_targets():
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("install", "lab", "test", "bench", "clean"):
+    for target in ("install", "lab", "test", "bench", "exercises", "check-solutions", "grade", "clean"):
         assert re.search(rf"^{target}:", makefile, re.M), target
 
 
