@@ -20,7 +20,7 @@ import graphviz.backend.dot_command
 
 from .engine import topological_order
 
-__all__ = ["draw_graph", "find_renderer", "GraphvizNotFoundError"]
+__all__ = ["draw_graph", "find_renderer", "configure_renderer", "GraphvizNotFoundError"]
 
 ENV_VARIABLE = "MICROGRAD_COURSE_DOT"
 
@@ -65,8 +65,10 @@ def find_renderer():
     raise GraphvizNotFoundError(_FIX)
 
 
-def _use_renderer():
+def configure_renderer():
+    """Point the graphviz package at the renderer find_renderer() picks; return its path."""
     graphviz.backend.dot_command.DOT_BINARY = find_renderer()
+    return graphviz.backend.dot_command.DOT_BINARY
 
 
 def _escape(text):
@@ -89,7 +91,7 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
     Returns a ``graphviz.Digraph``: a notebook displays it; ``.render()``
     or ``.pipe()`` write it out.
     """
-    _use_renderer()
+    configure_renderer()
     colours = highlight if isinstance(highlight, dict) else dict.fromkeys(highlight, "gold")
     nodes = topological_order(root)
     names = {v: f"v{i}" for i, v in enumerate(nodes)}  # Values hash by identity
