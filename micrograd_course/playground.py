@@ -1,0 +1,277 @@
+"""A training playground: pick data and a network, press Train, watch it learn.
+
+``training_playground()`` returns a widget with the data set, its noise,
+hidden layer sizes, activation, learning rate, L2 strength and batch size,
+plus Train / Step / Reset buttons. It shows the decision boundary with the
+training and test points, and the train and test loss curves.
+
+Training runs in small steps as an asyncio task on the kernel's event loop,
+so the page stays responsive (Pause works) and the pictures update every
+few steps. Everything is reproducible from the seed. The same object can be
+driven from code: ``step(n)``, ``reset()``, and its controls as attributes.
+"""
+
+import asyncio
+import math
+import random
+
+import ipywidgets as widgets
+import numpy as np
+
+from . import datasets
+from .explore import _Canvas, _plain_log_labels
+from .losses import accuracy, hinge_loss, l2_penalty
+from .nn import MLP
+
+__all__ = ["training_playground", "TrainingPlayground", "DATASETS"]
+
+# A loss above this means the run has blown up; it is reported as diverged and not plotted.
+BLOWN_UP = 1e12
+
+DATASETS = {
+    "moons": lambda n, noise, seed: datasets.make_moons(n, noise=noise, seed=seed),
+    "circles": lambda n, noise, seed: datasets.make_circles(n, noise=noise, factor=0.5, seed=seed),
+    "spiral (2 arms)": lambda n, noise, seed: datasets.make_spiral(n // 2, classes=2, noise=noise, seed=seed),
+}
+
+
+def parse_sizes(text):
+    """'16, 16' -> [16, 16]; raises ValueError with a readable message otherwise."""
+    try:
+        sizes = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise ValueError(f"hidden layers must be whole numbers separated by commas, like 16,16; got {text!r}")
+    if not sizes or any(s < 1 or s > 64 for s in sizes) or len(sizes) > 4:
+        raise ValueError("use one to four hidden layers of 1 to 64 neurons, like 16,16")
+    return sizes
+
+
+def numpy_forward(model, points):
+    """The MLP's scores for many points at once, with numpy (for drawing only)."""
+    x = np.asarray(points, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged model may overflow: that is shown, not raised
+        return _numpy_layers(model, x)
+
+
+def _numpy_layers(model, x):
+    for layer in model.layers:
+        weights = np.array([[w.data for w in n.w] for n in layer.neurons])
+        biases = np.array([n.b.data for n in layer.neurons])
+        x = x @ weights.T + biases
+        activation = layer.neurons[0].activation
+        if activation == "relu":
+            x = np.maximum(x, 0.0)
+        elif activation == "tanh":
+            x = np.tanh(x)
+        elif activation == "sigmoid":
+            x = 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
+    return x[:, 0]
+
+
+class TrainingPlayground(widgets.VBox):
+    """See the module docstring."""
+
+    def __init__(self, dataset="moons", noise=0.1, hidden="16,16", activation="relu", lr=0.1,
+                 l2=1e-4, batch_size=0, seed=0, n_samples=200, steps_per_update=1):
+        style = {"description_width": "initial"}
+        self.dataset = widgets.Dropdown(options=list(DATASETS), value=dataset, description="data")
+        self.noise = widgets.FloatSlider(value=noise, min=0.0, max=0.5, step=0.01, description="noise")
+        self.hidden = widgets.Text(value=hidden, description="hidden layers", style=style)
+        self.activation = widgets.Dropdown(options=["relu", "tanh", "sigmoid"], value=activation,
+                                           description="activation", style=style)
+        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1,
+                                         description="learning rate", style=style, readout_format=".3g")
+        self.l2 = widgets.FloatLogSlider(value=max(l2, 1e-6), base=10, min=-6, max=-1, step=0.5,
+                                         description="L2", readout_format=".0e")
+        self.use_l2 = widgets.Checkbox(value=l2 > 0, description="use L2")
+        self.batch_size = widgets.IntSlider(value=batch_size, min=0, max=n_samples, step=10,
+                                            description="batch (0 = all)", style=style)
+        self.seed = widgets.IntText(value=seed, description="seed", layout={"width": "140px"})
+        self.train_button = widgets.Button(description="▶ train", button_style="success")
+        self.step_button = widgets.Button(description="step")
+        self.reset_button = widgets.Button(description="reset")
+        self.status = widgets.HTML()
+        self.plot = widgets.Image(format="png")
+        self.n_samples = n_samples
+        self.steps_per_update = steps_per_update
+        self._task = None
+        self._setup_plot()
+        controls = widgets.VBox([
+            widgets.HBox([self.dataset, self.noise]),
+            widgets.HBox([self.hidden, self.activation]),
+            widgets.HBox([self.lr, self.use_l2, self.l2]),
+            widgets.HBox([self.batch_size, self.seed]),
+            widgets.HBox([self.train_button, self.step_button, self.reset_button]),
+        ])
+        super().__init__([widgets.HTML("<b>Training playground</b>"), controls, self.status, self.plot])
+        self.train_button.on_click(lambda _b: self.toggle_training())
+        self.step_button.on_click(lambda _b: self.step(1))
+        self.reset_button.on_click(lambda _b: self.reset())
+        for control in (self.dataset, self.noise, self.hidden, self.activation, self.seed):
+            control.observe(lambda _change: self.reset(), names="value")
+        self.reset()
+
+    # -------------------------------------------------------------- state
+
+    def reset(self):
+        """New data and a freshly initialised network from the current settings and seed."""
+        self.stop()
+        try:
+            sizes = parse_sizes(self.hidden.value)
+        except ValueError as error:
+            self.model = None
+            self.status.value = f'<span style="color:#b00" data-name="error">{error}</span>'
+            return
+        seed = self.seed.value
+        xs, labels = DATASETS[self.dataset.value](self.n_samples, self.noise.value, seed)
+        ys = datasets.to_plus_minus(labels)
+        n_test = len(xs) // 4
+        self.x_test, self.y_test = xs[:n_test], ys[:n_test]  # the data sets come shuffled
+        self.x_train, self.y_train = xs[n_test:], ys[n_test:]
+        self.model = MLP(2, sizes + [1], activation=self.activation.value, seed=seed)
+        self.rng = random.Random(seed)
+        self.steps_done = 0
+        self.train_losses, self.test_losses = [], []
+        self.diverged = False
+        self._record()
+        self._update()
+
+    def _loss(self, xs, ys, with_l2):
+        loss = hinge_loss([self.model(x) for x in xs], ys)
+        if with_l2 and self.use_l2.value:
+            loss = loss + l2_penalty(self.model.parameters(), self.l2.value)
+        return loss
+
+    def _record(self):
+        """Hinge loss on all training and test points, computed with numpy: cheap enough for every step."""
+        for xs, ys, history in ((self.x_train, self.y_train, self.train_losses),
+                                (self.x_test, self.y_test, self.test_losses)):
+            margins = 1.0 - np.asarray(ys) * numpy_forward(self.model, xs)
+            history.append(float(np.mean(np.maximum(margins, 0.0))))
+
+    def step(self, n=1, redraw=True):
+        """Run n steps of (mini-batch) gradient descent; returns the last training loss."""
+        if self.model is None:
+            return math.nan
+        params = self.model.parameters()
+        for _ in range(n):
+            if self.diverged:
+                break
+            batch = self.batch_size.value
+            if batch and batch < len(self.x_train):
+                chosen = self.rng.sample(range(len(self.x_train)), batch)
+                xs = [self.x_train[i] for i in chosen]
+                ys = [self.y_train[i] for i in chosen]
+            else:
+                xs, ys = self.x_train, self.y_train
+            try:
+                loss = self._loss(xs, ys, with_l2=True)
+                self.model.zero_grad()
+                loss.backward()
+                for p in params:
+                    p.data -= self.lr.value * p.grad
+                self.steps_done += 1
+                self._record()
+            except (OverflowError, ValueError):
+                self.diverged = True
+            if not all(math.isfinite(p.data) for p in params) or not self.train_losses[-1] < BLOWN_UP:
+                self.diverged = True
+        if redraw:
+            self._update()
+        return self.train_losses[-1]
+
+    # -------------------------------------------------------------- training loop
+
+    async def train_async(self, max_steps=None):
+        """Train in chunks, yielding to the event loop between them so the widget stays live."""
+        start = self.steps_done
+        try:
+            while not self.diverged and (max_steps is None or self.steps_done - start < max_steps):
+                chunk = self.steps_per_update
+                if max_steps is not None:
+                    chunk = min(chunk, max_steps - (self.steps_done - start))
+                self.step(chunk)
+                await asyncio.sleep(0.01)
+        finally:
+            self._task = None
+            self.train_button.description = "▶ train"
+
+    def toggle_training(self):
+        """Start training (up to 1,000 steps), or pause it if it is running."""
+        if self._task is not None:
+            self.stop()
+            return
+        loop = asyncio.get_event_loop()
+        self.train_button.description = "❚❚ pause"
+        self._task = loop.create_task(self.train_async(max_steps=1000))
+
+    def stop(self):
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.train_button.description = "▶ train"
+
+    # -------------------------------------------------------------- drawing
+
+    def _setup_plot(self):
+        self._canvas = _Canvas(9.0, 3.6, panels=2)
+        boundary, curves = self._canvas.axes
+        self._image = boundary.imshow(np.zeros((2, 2)), origin="lower", cmap="coolwarm", alpha=0.35,
+                                      vmin=-1, vmax=1, aspect="auto")
+        self._train_points = boundary.scatter([], [], s=12, edgecolors="black", linewidths=0.3)
+        self._test_points = boundary.scatter([], [], s=16, marker="s", edgecolors="black", linewidths=0.3)
+        boundary.set_title("decision boundary (squares: test)", fontsize=10)
+        self._train_curve, = curves.plot([], [], label="train")
+        self._test_curve, = curves.plot([], [], label="test")
+        curves.set_yscale("log")
+        _plain_log_labels(curves.yaxis)
+        curves.set(xlabel="step", ylabel="hinge loss (log scale)")
+        curves.legend(fontsize=8)
+
+    def accuracies(self):
+        """(train accuracy, test accuracy) of the current model."""
+        train = accuracy(numpy_forward(self.model, self.x_train).tolist(), self.y_train)
+        test = accuracy(numpy_forward(self.model, self.x_test).tolist(), self.y_test)
+        return train, test
+
+    def _update(self):
+        train_acc, test_acc = self.accuracies()
+        state = "diverged: lower the learning rate and reset" if self.diverged else "ok"
+        self.status.value = (
+            f'<span data-name="steps">{self.steps_done}</span> steps · '
+            f'train loss <span data-name="train_loss">{self.train_losses[-1]:.4f}</span> · '
+            f'test loss <span data-name="test_loss">{self.test_losses[-1]:.4f}</span> · '
+            f'train accuracy <span data-name="train_acc">{train_acc:.0%}</span> · '
+            f'test accuracy <span data-name="test_acc">{test_acc:.0%}</span> · '
+            f'<span data-name="state">{state}</span>')
+        self.plot.value = self._draw()
+
+    def _draw(self):
+        boundary, curves = self._canvas.axes
+        points = np.array(self.x_train + self.x_test)
+        lo, hi = points.min(axis=0) - 0.5, points.max(axis=0) + 0.5
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 60), np.linspace(lo[1], hi[1], 60))
+        scores = numpy_forward(self.model, np.c_[gx.ravel(), gy.ravel()])
+        self._image.set_data(np.clip(np.nan_to_num(scores), -1, 1).reshape(gx.shape))
+        self._image.set_extent((lo[0], hi[0], lo[1], hi[1]))
+        colour = {1: "tab:red", -1: "tab:blue"}
+        self._train_points.set_offsets(np.array(self.x_train))
+        self._train_points.set_facecolors([colour[y] for y in self.y_train])
+        self._test_points.set_offsets(np.array(self.x_test))
+        self._test_points.set_facecolors([colour[y] for y in self.y_test])
+        boundary.set_xlim(lo[0], hi[0])
+        boundary.set_ylim(lo[1], hi[1])
+        finite = [(i, a, b) for i, (a, b) in enumerate(zip(self.train_losses, self.test_losses))
+                  if 0 < a < BLOWN_UP and 0 < b < BLOWN_UP]
+        if finite:
+            steps, train, test = zip(*finite)
+            self._train_curve.set_data(steps, train)
+            self._test_curve.set_data(steps, test)
+            curves.relim()
+            curves.autoscale_view()
+        return self._canvas.png()
+
+
+def training_playground(**settings):
+    """A widget to train an MLP on 2-D data with live pictures; see ``TrainingPlayground``."""
+    return TrainingPlayground(**settings)
