@@ -389,4 +389,173 @@ def check_quadratic_fit(test_loss):
                     f"(more steps, a tanh hidden layer, or a smaller learning rate).")
 
 
+
+# ----------------------------------------------------------------------
+# Notebook 7: what one neuron cannot do.
+# ----------------------------------------------------------------------
+
+def _step(z):
+    return 1 if z > 0 else 0
+
+
+def _truth_table(gate):
+    return [gate(x1, x2) for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]]
+
+
+@_exercise("7.1", "OR and NAND with one step neuron")
+def check_gate_weights(or_weights, nand_weights):
+    for name, weights, expected in [("OR", or_weights, [0, 1, 1, 1]), ("NAND", nand_weights, [1, 1, 1, 0])]:
+        try:
+            w1, w2, b = weights
+        except (TypeError, ValueError):
+            raise _Hint(f"{name} weights should be three numbers (w1, w2, b), got {weights!r}.")
+        got = _truth_table(lambda x1, x2: _step(w1 * x1 + w2 * x2 + b))
+        if got != expected:
+            raise _Hint(f"with {name} weights {weights} the outputs for (0,0), (0,1), (1,0), (1,1) "
+                        f"are {got}; {name} needs {expected}.")
+
+
+@_exercise("7.2", "XOR from two layers of step units", points=2)
+def check_xor(xor):
+    got = _truth_table(xor)
+    if got != [0, 1, 1, 0]:
+        raise _Hint(f"xor gives {got} for (0,0), (0,1), (1,0), (1,1); XOR is [0, 1, 1, 0].")
+
+
+# ----------------------------------------------------------------------
+# Notebook 8: classification.
+# ----------------------------------------------------------------------
+
+@_exercise("8.1", "hinge loss of one sample")
+def check_hinge(hinge):
+    V = _ReferenceValue
+    for score, label, expected, grad in [(0.3, 1, 0.7, -1.0), (-2.0, -1, 0.0, 0.0), (0.5, -1, 1.5, 1.0)]:
+        s = V(score)
+        out = hinge(s, label)
+        _expect(f"hinge(score={score}, label={label})", _data(out), expected)
+        out.backward()
+        _expect(f"d hinge / d score at score={score}, label={label}", s.grad, grad)
+
+
+@_exercise("8.2", "a softmax that never overflows", points=2)
+def check_softmax(softmax):
+    V = _ReferenceValue
+    for logits in ([1.0, 2.0, 0.5], [1000.0, 999.0, -5.0], [-1000.0, -1001.0]):
+        m = max(logits)
+        expected = [math.exp(z - m) / sum(math.exp(w - m) for w in logits) for z in logits]
+        try:
+            got = [_data(p) for p in softmax([V(z) for z in logits])]
+        except OverflowError:
+            raise _Hint(f"softmax({logits}) overflowed: subtract the largest logit before exponentiating.")
+        for i, (g, e) in enumerate(zip(got, expected)):
+            _expect(f"softmax({logits})[{i}]", g, e)
+    zs = [V(0.2), V(-0.4)]
+    probabilities = softmax(zs)
+    probabilities[0].backward()
+    p0 = 1 / (1 + math.exp(-0.6))
+    _expect("d p0 / d z0 (it is p0 * (1 - p0))", zs[0].grad, p0 * (1 - p0))
+
+
+@_exercise("8.3", "accuracy for several classes")
+def check_multiclass_accuracy(multiclass_accuracy):
+    scores = [[0.1, 2.0, -1.0], [3.0, 0.0, 0.0], [0.0, 0.1, 0.2], [1.0, 5.0, 2.0]]
+    _expect("accuracy of 4 samples, 3 right", multiclass_accuracy(scores, [1, 0, 2, 0]), 0.75)
+    V = _ReferenceValue
+    as_values = [[V(s) for s in row] for row in scores]
+    _expect("the same with Value scores", multiclass_accuracy(as_values, [1, 0, 2, 1]), 1.0)
+
+
+@_exercise("8.4", "mini-batches that cover every sample once")
+def check_minibatches(minibatches):
+    batches = minibatches(10, 3, seed=0)
+    flat = [i for batch in batches for i in batch]
+    if sorted(flat) != list(range(10)):
+        raise _Hint(f"the batches should hold each index 0..9 exactly once; got {batches!r}.")
+    if [len(b) for b in batches] != [3, 3, 3, 1]:
+        raise _Hint(f"10 samples in batches of 3 should give sizes [3, 3, 3, 1], got {[len(b) for b in batches]}.")
+    if minibatches(10, 3, seed=0) != batches:
+        raise _Hint("the same seed must give the same batches (use random.Random(seed)).")
+    if flat == list(range(10)) and minibatches(10, 3, seed=1) == batches:
+        raise _Hint("the order is never shuffled: shuffle the indices first.")
+
+
+# ----------------------------------------------------------------------
+# Notebook 9: polynomial regression.
+# ----------------------------------------------------------------------
+
+def _cubic_data():
+    import numpy as np
+
+    x = np.linspace(-2, 2, 25)
+    return x, np.sin(x)
+
+
+@_exercise("9.1", "gradients of the cubic fit by hand", points=2)
+def check_cubic_gradients(cubic_gradients):
+    import numpy as np
+
+    x, y = _cubic_data()
+    coefficients = np.array([0.3, -0.2, 0.1, 0.05])
+
+    def loss(c):
+        return np.mean((c[0] + c[1] * x + c[2] * x ** 2 + c[3] * x ** 3 - y) ** 2)
+
+    got = np.asarray(cubic_gradients(coefficients, x, y), dtype=float)
+    if got.shape != (4,):
+        raise _Hint(f"return four gradients (for a, b, c, d), got shape {got.shape}.")
+    for k, name in enumerate("abcd"):
+        h = np.eye(4)[k] * 1e-6
+        numeric = (loss(coefficients + h) - loss(coefficients - h)) / 2e-6
+        _expect(f"dL/d{name} (compare a central difference)", got[k], numeric, 1e-5)
+
+
+@_exercise("9.2", "the cubic fit with Value")
+def check_cubic_value_loss(cubic_loss):
+    import numpy as np
+
+    x, y = _cubic_data()
+    V = _ReferenceValue
+    params = [V(0.3), V(-0.2), V(0.1), V(0.05)]
+    loss = cubic_loss(params, x.tolist(), y.tolist())
+    c = [0.3, -0.2, 0.1, 0.05]
+    residual = c[0] + c[1] * x + c[2] * x ** 2 + c[3] * x ** 3 - y
+    _expect("the loss (mean squared error)", _data(loss), np.mean(residual ** 2))
+    loss.backward()
+    _expect("dL/dd from backward()", params[3].grad, np.mean(2 * residual * x ** 3))
+
+
+# ----------------------------------------------------------------------
+# Notebook 10: PyTorch side by side.
+# ----------------------------------------------------------------------
+
+@_exercise("10.1", "load nn.Linear-style weights into a Layer")
+def check_load_linear(load_linear):
+    from .nn import Layer
+
+    layer = Layer(3, 2, seed=0)
+    weight = [[1.0, 2.0, 3.0], [-1.0, -2.0, -3.0]]
+    bias = [0.5, -0.5]
+    load_linear(layer, weight, bias)
+    got = [[w.data for w in n.w] for n in layer.neurons]
+    if got != weight:
+        raise _Hint(f"weights should be {weight} (row = neuron, column = input); the layer now has {got}.")
+    if [n.b.data for n in layer.neurons] != bias:
+        raise _Hint(f"biases should be {bias}, got {[n.b.data for n in layer.neurons]}.")
+    if not all(isinstance(w, _ReferenceValue) for n in layer.neurons for w in n.w):
+        raise _Hint("set w.data on the existing Values; do not replace them with numbers.")
+
+
+@_exercise("10.2", "from a PyTorch parameter name back to ours")
+def check_our_name(our_name):
+    cases = [
+        (("0.weight", 1, 2), "layers.0.neurons.1.w.2"),
+        (("2.weight", 3, 0), "layers.1.neurons.3.w.0"),
+        (("4.bias", 0, None), "layers.2.neurons.0.b"),
+    ]
+    for (key, row, column), expected in cases:
+        got = our_name(key, row, column)
+        if got != expected:
+            raise _Hint(f"our_name({key!r}, {row}, {column}) should be {expected!r}, got {got!r}.")
+
+
 __all__ = ["EXERCISES", "result_line"] + sorted(n for n in dir() if n.startswith("check_"))

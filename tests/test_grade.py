@@ -91,4 +91,4 @@ def test_all_solutions_score_full_marks():
         failed = [r for r in report["exercises"] if not r["passed"]]
         assert report["exercises"] and not failed, f"{path.name}: {failed}"
         assert report["score"] == report["max_score"]
-    assert len(paths) == 6
+    assert len(paths) == 10
