@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import datasets
-from .explore import _Canvas, _plain_log_labels
+from .explore import _Canvas
 from .losses import accuracy, hinge_loss, l2_penalty
 from .nn import MLP
 
@@ -223,9 +223,7 @@ class TrainingPlayground(widgets.VBox):
         boundary.set_title("decision boundary (squares: test)", fontsize=10)
         self._train_curve, = curves.plot([], [], label="train")
         self._test_curve, = curves.plot([], [], label="test")
-        curves.set_yscale("log")
-        _plain_log_labels(curves.yaxis)
-        curves.set(xlabel="step", ylabel="hinge loss (log scale)")
+        curves.set(xlabel="step", ylabel="hinge loss")
         curves.legend(fontsize=8)
 
     def accuracies(self):
@@ -269,6 +267,8 @@ class TrainingPlayground(widgets.VBox):
             self._test_curve.set_data(steps, test)
             curves.relim()
             curves.autoscale_view()
+        curves.set_xlim(0, max(10, self.steps_done))  # a sensible axis before the first steps
+        curves.set_ylim(bottom=0)
         return self._canvas.png()
 
 
