@@ -5,7 +5,6 @@ asserts a time, because timings belong to the machine, not to the code.
 """
 
 import gc
-import math
 import random
 import statistics
 import sys

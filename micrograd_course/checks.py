@@ -267,7 +267,7 @@ def check_backward(Value):
     try:
         y.backward()
     except RecursionError:
-        raise _Hint("a 3,000-node chain hit the recursion limit: build the order with a loop and a stack.")
+        raise _Hint("a 3,000-node chain hit the recursion limit: build the order with a loop and a stack.") from None
     _expect("x.grad at the end of a 3,000-node chain", x.grad, 1.0)
 
 
@@ -294,7 +294,7 @@ def check_exp_sigmoid(Value):
     try:
         big = Value(-800.0).sigmoid().data
     except OverflowError:
-        raise _Hint("sigmoid(-800) overflowed: for negative x use e**x / (1 + e**x).")
+        raise _Hint("sigmoid(-800) overflowed: for negative x use e**x / (1 + e**x).") from None
     _expect("sigmoid(-800)", big, 0.0)
 
 
@@ -408,7 +408,7 @@ def check_gate_weights(or_weights, nand_weights):
         try:
             w1, w2, b = weights
         except (TypeError, ValueError):
-            raise _Hint(f"{name} weights should be three numbers (w1, w2, b), got {weights!r}.")
+            raise _Hint(f"{name} weights should be three numbers (w1, w2, b), got {weights!r}.") from None
         got = _truth_table(lambda x1, x2: _step(w1 * x1 + w2 * x2 + b))
         if got != expected:
             raise _Hint(f"with {name} weights {weights} the outputs for (0,0), (0,1), (1,0), (1,1) "
@@ -446,7 +446,7 @@ def check_softmax(softmax):
         try:
             got = [_data(p) for p in softmax([V(z) for z in logits])]
         except OverflowError:
-            raise _Hint(f"softmax({logits}) overflowed: subtract the largest logit before exponentiating.")
+            raise _Hint(f"softmax({logits}) overflowed: subtract the largest logit before exponentiating.") from None
         for i, (g, e) in enumerate(zip(got, expected)):
             _expect(f"softmax({logits})[{i}]", g, e)
     zs = [V(0.2), V(-0.4)]

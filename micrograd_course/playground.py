@@ -40,14 +40,17 @@ def parse_sizes(text):
     try:
         sizes = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
-        raise ValueError(f"hidden layers must be whole numbers separated by commas, like 16,16; got {text!r}")
+        raise ValueError(f"hidden layers must be whole numbers separated by commas, like 16,16; got {text!r}") from None
     if not sizes or any(s < 1 or s > 64 for s in sizes) or len(sizes) > 4:
         raise ValueError("use one to four hidden layers of 1 to 64 neurons, like 16,16")
     return sizes
 
 
 def numpy_forward(model, points):
-    """The MLP's scores for many points at once, with numpy (for drawing only)."""
+    """The MLP's outputs for many points at once, with numpy (for drawing only).
+
+    One row per point; a model with a single output gives a flat array of scores.
+    """
     x = np.asarray(points, dtype=float)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged model may overflow: that is shown, not raised
         return _numpy_layers(model, x)
@@ -65,7 +68,7 @@ def _numpy_layers(model, x):
             x = np.tanh(x)
         elif activation == "sigmoid":
             x = 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
-    return x[:, 0]
+    return x[:, 0] if x.shape[1] == 1 else x
 
 
 class TrainingPlayground(widgets.VBox):

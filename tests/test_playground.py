@@ -26,6 +26,14 @@ def test_numpy_forward_matches_the_engine():
     assert numpy_forward(model, points) == pytest.approx([model(p).data for p in points], abs=1e-12)
 
 
+def test_numpy_forward_keeps_every_output_of_a_multi_class_model():
+    model = MLP(2, [6, 3], seed=4)
+    points = [[0.1, 0.2], [-1.0, 0.4]]
+    got = numpy_forward(model, points)
+    assert got.shape == (2, 3)
+    assert got.ravel().tolist() == pytest.approx([v.data for p in points for v in model(p)], abs=1e-12)
+
+
 def test_training_improves_train_and_test_accuracy():
     pg = small()
     before = pg.accuracies()
