@@ -14,6 +14,9 @@ from .engine import Value as _ReferenceValue
 
 # Exercise id -> (title, points). The first number is the notebook.
 EXERCISES = {}
+# Exercise id -> the check's call, e.g. "check_add(Value)": the names it takes from the
+# notebook. The grader makes these calls itself, after the student's code has run.
+CALLS = {}
 
 PASS, FAIL = "PASS", "FAIL"
 
@@ -30,11 +33,16 @@ def result_line(exercise, passed, detail=""):
     return f"{line}: {detail}" if detail else line
 
 
-def _exercise(exercise, title, points=1):
-    """Register a check; its body raises _Hint(message) at the first wrong answer."""
+def _exercise(exercise, title, points=1, args=()):
+    """Register a check; its body raises _Hint(message) at the first wrong answer.
+
+    ``args`` names the notebook variables the check is called with.
+    """
     EXERCISES[exercise] = (title, points)
 
     def decorate(check):
+        CALLS[exercise] = f"{check.__name__}({', '.join(args)})"
+
         def run(*args, **kwargs):
             if any(arg is None for arg in args):
                 print(result_line(exercise, False, "not done yet: an answer is still None; "
@@ -82,7 +90,7 @@ def _data(v):
 # Notebook 1: derivatives by intuition.
 # ----------------------------------------------------------------------
 
-@_exercise("1.1", "slope by a small nudge")
+@_exercise("1.1", "slope by a small nudge", args=("slope",))
 def check_slope(slope):
     f = lambda x: 3 * x ** 2 - 4 * x + 5  # noqa: E731
     for x, h in [(3.0, 1e-6), (-2.0, 1e-6), (0.0, 0.5)]:
@@ -90,14 +98,14 @@ def check_slope(slope):
         _expect(f"slope(f, {x}, h={h})", slope(f, x, h), expected, 1e-9)
 
 
-@_exercise("1.2", "partial derivatives of d = a*b + c")
+@_exercise("1.2", "partial derivatives of d = a*b + c", args=("dd_da", "dd_db", "dd_dc"))
 def check_partials(dd_da, dd_db, dd_dc):
     _expect("dd/da (it is b)", dd_da, -3.0)
     _expect("dd/db (it is a)", dd_db, 2.0)
     _expect("dd/dc", dd_dc, 1.0)
 
 
-@_exercise("1.3", "central difference")
+@_exercise("1.3", "central difference", args=("central_slope",))
 def check_central_slope(central_slope):
     f = lambda x: x ** 3  # noqa: E731
     _expect("central_slope(x**3, 2.0, h=0.1)", central_slope(f, 2.0, 0.1), (2.1 ** 3 - 1.9 ** 3) / 0.2, 1e-12)
@@ -117,7 +125,7 @@ def _make(Value, x, label=""):
         return Value(x)
 
 
-@_exercise("2.1", "Value.__add__")
+@_exercise("2.1", "Value.__add__", args=("Value",))
 def check_add(Value):
     a, b = _make(Value, 2.0), _make(Value, -3.5)
     out = a + b
@@ -129,7 +137,7 @@ def check_add(Value):
     _expect("a.data after a + b (inputs must not change)", a.data, 2.0)
 
 
-@_exercise("2.2", "Value.__mul__ with children and op")
+@_exercise("2.2", "Value.__mul__ with children and op", args=("Value",))
 def check_mul(Value):
     a, b = _make(Value, 2.0), _make(Value, -3.0)
     out = a * b
@@ -141,7 +149,7 @@ def check_mul(Value):
         raise _Hint(f"out._op should be '*', got {getattr(out, '_op', None)!r}.")
 
 
-@_exercise("2.3", "Value.relu")
+@_exercise("2.3", "Value.relu", args=("Value",))
 def check_relu(Value):
     for x, expected in [(3.0, 3.0), (-2.0, 0.0), (0.0, 0.0)]:
         out = _make(Value, x).relu()
@@ -150,7 +158,7 @@ def check_relu(Value):
             raise _Hint(f"the op of relu's output should be 'ReLU', got {getattr(out, '_op', None)!r}.")
 
 
-@_exercise("2.4", "collect the leaves of a graph")
+@_exercise("2.4", "collect the leaves of a graph", args=("leaf_labels",))
 def check_leaves(leaf_labels):
     V = _ReferenceValue
     a, b, c, f = V(2.0, label="a"), V(-3.0, label="b"), V(10.0, label="c"), V(-2.0, label="f")
@@ -168,7 +176,7 @@ def check_leaves(leaf_labels):
 # Notebook 3: backprop by hand.
 # ----------------------------------------------------------------------
 
-@_exercise("3.1", "gradients of L = (a*b + c)*f by hand", points=2)
+@_exercise("3.1", "gradients of L = (a*b + c)*f by hand", points=2, args=("grads",))
 def check_manual_grads(grads):
     expected = {"L": 1.0, "d": -2.0, "f": 4.0, "c": -2.0, "e": -2.0, "a": 6.0, "b": -4.0}
     for name, value in expected.items():
@@ -180,7 +188,7 @@ def check_manual_grads(grads):
             raise _Hint(f"dL/d{name} should be {value}, got {grads[name]!r} (hint: {rule[name]}).")
 
 
-@_exercise("3.2", "a neuron's gradients by hand", points=2)
+@_exercise("3.2", "a neuron's gradients by hand", points=2, args=("neuron_grads",))
 def check_neuron_grads(grads):
     expected = {"n": 0.5, "b": 0.5, "x1w1": 0.5, "x2w2": 0.5, "x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0}
     for name, value in expected.items():
@@ -191,7 +199,7 @@ def check_neuron_grads(grads):
                         f"(hint: do/dn = 1 - o**2, then follow the chain rule).")
 
 
-@_exercise("3.3", "one gradient step")
+@_exercise("3.3", "one gradient step", args=("step",))
 def check_gradient_step(step):
     V = _ReferenceValue
     a, b = V(2.0), V(-3.0)
@@ -215,7 +223,7 @@ def _grad_of(op, *xs, Value):
     return out, [leaf.grad for leaf in leaves]
 
 
-@_exercise("4.1", "_backward of mul")
+@_exercise("4.1", "_backward of mul", args=("Value",))
 def check_mul_backward(Value):
     out, (ga, gb) = _grad_of(lambda a, b: a * b, 3.0, -4.0, Value=Value)
     _expect("a.grad for a*b with a=3, b=-4 (it is b * out.grad)", ga, -4.0)
@@ -227,21 +235,21 @@ def check_mul_backward(Value):
     _expect("a.grad for a*a (use +=: a is both inputs)", a.grad, 4.0)
 
 
-@_exercise("4.2", "_backward of tanh")
+@_exercise("4.2", "_backward of tanh", args=("Value",))
 def check_tanh_backward(Value):
     for x in (0.0, 0.8813735870195432, -2.0):
         _, (g,) = _grad_of(lambda a: a.tanh(), x, Value=Value)
         _expect(f"grad of tanh at {x} (it is 1 - tanh(x)**2)", g, 1 - math.tanh(x) ** 2)
 
 
-@_exercise("4.3", "_backward of pow")
+@_exercise("4.3", "_backward of pow", args=("Value",))
 def check_pow_backward(Value):
     for x, n in [(3.0, 2), (2.0, -1), (4.0, 0.5)]:
         _, (g,) = _grad_of(lambda a: a ** n, x, Value=Value)
         _expect(f"grad of x**{n} at x={x} (it is n * x**(n-1))", g, n * x ** (n - 1))
 
 
-@_exercise("4.5", "division from mul and pow")
+@_exercise("4.5", "division from mul and pow", args=("Value",))
 def check_div_backward(Value):
     a, b = Value(3.0), Value(-2.0)
     out = a / b
@@ -250,7 +258,7 @@ def check_div_backward(Value):
     _expect("b.grad (it is -a/b**2)", b.grad, -0.75)
 
 
-@_exercise("4.4", "backward() with a topological sort", points=2)
+@_exercise("4.4", "backward() with a topological sort", points=2, args=("Value",))
 def check_backward(Value):
     a, b = Value(-2.0), Value(3.0)
     d = a * b
@@ -271,7 +279,7 @@ def check_backward(Value):
     _expect("x.grad at the end of a 3,000-node chain", x.grad, 1.0)
 
 
-@_exercise("4.6", "find the bug in __sub__")
+@_exercise("4.6", "find the bug in __sub__", args=("Value",))
 def check_sub_fixed(Value):
     a, b = Value(5.0), Value(3.0)
     out = a - b
@@ -281,7 +289,7 @@ def check_sub_fixed(Value):
     _expect("b.grad for a - b (the bug made this +1)", b.grad, -1.0)
 
 
-@_exercise("4.7", "exp and sigmoid with gradients", points=2)
+@_exercise("4.7", "exp and sigmoid with gradients", points=2, args=("Value",))
 def check_exp_sigmoid(Value):
     for x in (-1.5, 0.0, 2.0):
         out, (g,) = _grad_of(lambda a: a.exp(), x, Value=Value)
@@ -302,7 +310,7 @@ def check_exp_sigmoid(Value):
 # Notebook 5: neural networks.
 # ----------------------------------------------------------------------
 
-@_exercise("5.1", "Neuron forward pass")
+@_exercise("5.1", "Neuron forward pass", args=("Neuron",))
 def check_neuron(Neuron):
     n = Neuron(3)
     for i, w in enumerate(n.w):
@@ -314,7 +322,7 @@ def check_neuron(Neuron):
     _expect("grad of w[0] (it is x[0] * (1 - out**2))", n.w[0].grad, 1.0 * (1 - math.tanh(4.6) ** 2))
 
 
-@_exercise("5.2", "count an MLP's parameters")
+@_exercise("5.2", "count an MLP's parameters", args=("count_parameters",))
 def check_count(count_parameters):
     for nin, nouts, expected in [(3, [4, 4, 1], 41), (2, [16, 16, 1], 337), (1, [1], 2)]:
         got = count_parameters(nin, nouts)
@@ -323,7 +331,7 @@ def check_count(count_parameters):
                         f"(each neuron has nin weights and 1 bias); got {got!r}.")
 
 
-@_exercise("5.3", "mean squared error")
+@_exercise("5.3", "mean squared error", args=("mse",))
 def check_mse(mse):
     V = _ReferenceValue
     preds = [V(1.0), V(-0.5), V(2.0)]
@@ -333,7 +341,7 @@ def check_mse(mse):
     _expect("grad of the second prediction (it is 2*(p - y)/n)", preds[1].grad, 2 * (-1.0) / 3)
 
 
-@_exercise("5.4", "a training loop that works", points=2)
+@_exercise("5.4", "a training loop that works", points=2, args=("train",))
 def check_training(train):
     losses = train()
     if not losses or len(losses) < 2:
@@ -349,7 +357,7 @@ def check_training(train):
 # Notebook 6: training well.
 # ----------------------------------------------------------------------
 
-@_exercise("6.1", "a learning rate that converges fast")
+@_exercise("6.1", "a learning rate that converges fast", args=("lr",))
 def check_learning_rate(lr):
     x = -1.0
     for _ in range(20):
@@ -359,7 +367,7 @@ def check_learning_rate(lr):
                     f"Too small crawls, above 1/3 diverges.")
 
 
-@_exercise("6.2", "train/test split")
+@_exercise("6.2", "train/test split", args=("split",))
 def check_split(split):
     import numpy as np
 
@@ -380,7 +388,7 @@ def check_split(split):
         raise _Hint("the split is not shuffled: use a random permutation.")
 
 
-@_exercise("6.3", "fit the quadratic with an MLP", points=2)
+@_exercise("6.3", "fit the quadratic with an MLP", points=2, args=("test_loss",))
 def check_quadratic_fit(test_loss):
     if not isinstance(test_loss, (int, float)) or not math.isfinite(test_loss):
         raise _Hint(f"test_loss should be a number, got {test_loss!r}.")
@@ -402,7 +410,7 @@ def _truth_table(gate):
     return [gate(x1, x2) for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]]
 
 
-@_exercise("7.1", "OR and NAND with one step neuron")
+@_exercise("7.1", "OR and NAND with one step neuron", args=("or_weights", "nand_weights"))
 def check_gate_weights(or_weights, nand_weights):
     for name, weights, expected in [("OR", or_weights, [0, 1, 1, 1]), ("NAND", nand_weights, [1, 1, 1, 0])]:
         try:
@@ -415,7 +423,7 @@ def check_gate_weights(or_weights, nand_weights):
                         f"are {got}; {name} needs {expected}.")
 
 
-@_exercise("7.2", "XOR from two layers of step units", points=2)
+@_exercise("7.2", "XOR from two layers of step units", points=2, args=("xor",))
 def check_xor(xor):
     got = _truth_table(xor)
     if got != [0, 1, 1, 0]:
@@ -426,7 +434,7 @@ def check_xor(xor):
 # Notebook 8: classification.
 # ----------------------------------------------------------------------
 
-@_exercise("8.1", "hinge loss of one sample")
+@_exercise("8.1", "hinge loss of one sample", args=("hinge",))
 def check_hinge(hinge):
     V = _ReferenceValue
     for score, label, expected, grad in [(0.3, 1, 0.7, -1.0), (-2.0, -1, 0.0, 0.0), (0.5, -1, 1.5, 1.0)]:
@@ -437,7 +445,7 @@ def check_hinge(hinge):
         _expect(f"d hinge / d score at score={score}, label={label}", s.grad, grad)
 
 
-@_exercise("8.2", "a softmax that never overflows", points=2)
+@_exercise("8.2", "a softmax that never overflows", points=2, args=("softmax",))
 def check_softmax(softmax):
     V = _ReferenceValue
     for logits in ([1.0, 2.0, 0.5], [1000.0, 999.0, -5.0], [-1000.0, -1001.0]):
@@ -456,7 +464,7 @@ def check_softmax(softmax):
     _expect("d p0 / d z0 (it is p0 * (1 - p0))", zs[0].grad, p0 * (1 - p0))
 
 
-@_exercise("8.3", "accuracy for several classes")
+@_exercise("8.3", "accuracy for several classes", args=("multiclass_accuracy",))
 def check_multiclass_accuracy(multiclass_accuracy):
     scores = [[0.1, 2.0, -1.0], [3.0, 0.0, 0.0], [0.0, 0.1, 0.2], [1.0, 5.0, 2.0]]
     _expect("accuracy of 4 samples, 3 right", multiclass_accuracy(scores, [1, 0, 2, 0]), 0.75)
@@ -465,7 +473,7 @@ def check_multiclass_accuracy(multiclass_accuracy):
     _expect("the same with Value scores", multiclass_accuracy(as_values, [1, 0, 2, 1]), 1.0)
 
 
-@_exercise("8.4", "mini-batches that cover every sample once")
+@_exercise("8.4", "mini-batches that cover every sample once", args=("minibatches",))
 def check_minibatches(minibatches):
     batches = minibatches(10, 3, seed=0)
     flat = [i for batch in batches for i in batch]
@@ -490,7 +498,7 @@ def _cubic_data():
     return x, np.sin(x)
 
 
-@_exercise("9.1", "gradients of the cubic fit by hand", points=2)
+@_exercise("9.1", "gradients of the cubic fit by hand", points=2, args=("cubic_gradients",))
 def check_cubic_gradients(cubic_gradients):
     import numpy as np
 
@@ -509,7 +517,7 @@ def check_cubic_gradients(cubic_gradients):
         _expect(f"dL/d{name} (compare a central difference)", got[k], numeric, 1e-5)
 
 
-@_exercise("9.2", "the cubic fit with Value")
+@_exercise("9.2", "the cubic fit with Value", args=("cubic_loss",))
 def check_cubic_value_loss(cubic_loss):
     import numpy as np
 
@@ -528,7 +536,7 @@ def check_cubic_value_loss(cubic_loss):
 # Notebook 10: PyTorch side by side.
 # ----------------------------------------------------------------------
 
-@_exercise("10.1", "load nn.Linear-style weights into a Layer")
+@_exercise("10.1", "load nn.Linear-style weights into a Layer", args=("load_linear",))
 def check_load_linear(load_linear):
     from .nn import Layer
 
@@ -545,7 +553,7 @@ def check_load_linear(load_linear):
         raise _Hint("set w.data on the existing Values; do not replace them with numbers.")
 
 
-@_exercise("10.2", "from a PyTorch parameter name back to ours")
+@_exercise("10.2", "from a PyTorch parameter name back to ours", args=("our_name",))
 def check_our_name(our_name):
     cases = [
         (("0.weight", 1, 2), "layers.0.neurons.1.w.2"),
@@ -558,4 +566,4 @@ def check_our_name(our_name):
             raise _Hint(f"our_name({key!r}, {row}, {column}) should be {expected!r}, got {got!r}.")
 
 
-__all__ = ["EXERCISES", "result_line"] + sorted(n for n in dir() if n.startswith("check_"))
+__all__ = ["EXERCISES", "CALLS", "result_line"] + sorted(n for n in dir() if n.startswith("check_"))

@@ -5,8 +5,11 @@
 The notebook file is only read, never written: it runs from an in-memory
 copy. Every cell gets ``--timeout`` seconds; a cell that raises or runs too
 long is interrupted, recorded, and the run goes on, so one broken exercise
-costs only its own points. The result is a table per exercise (pass/fail,
-points, hint) and, with ``--json``, the same as JSON for a gradebook.
+costs only its own points. After the notebook's own cells, the grader runs
+each exercise's check itself, from a freshly loaded checks module, and reads
+only those results: what the notebook printed does not count. The result is
+a table per exercise (pass/fail, points, hint) and, with ``--json``, the same
+as JSON for a gradebook.
 
 Exit status: 0 when every exercise passed, 1 otherwise, 2 for a file that
 cannot be read.
@@ -22,12 +25,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from . import checks
-from .checks import EXERCISES
-
-# check function name -> exercise id, to blame a crashed or stopped check cell on its exercise.
-CHECK_EXERCISE = {name: fn.exercise for name, fn in vars(checks).items()
-                  if name.startswith("check_") and hasattr(fn, "exercise")}
+from .checks import CALLS, EXERCISES
 
 RESULT = re.compile(r"^(PASS|FAIL) Exercise (\d+\.\d+) \((.*?)\) \[(\d+)/(\d+) points\](?:: (.*))?$", re.M)
 
@@ -60,20 +58,6 @@ def _cell_errors(nb, timeout):
     return errors
 
 
-def _blame_check_cells(nb, errors):
-    """Exercise id -> why its check cell produced no result, for check cells that raised."""
-    by_cell = {}
-    for index, name, message in errors:
-        by_cell.setdefault(index, f"its check cell failed: {name}: {message}")
-    blamed = {}
-    for index, cell in enumerate(nb.cells):
-        if index in by_cell:
-            for function in re.findall(r"\b(check_\w+)\s*\(", cell.source):
-                if function in CHECK_EXERCISE:
-                    blamed[CHECK_EXERCISE[function]] = by_cell[index]
-    return blamed
-
-
 def expected_exercises(nb):
     """The exercises a notebook should contain: from its metadata, else from its check cells."""
     listed = nb.metadata.get("micrograd_course", {}).get("exercises")
@@ -84,6 +68,37 @@ def expected_exercises(nb):
         for match in re.finditer(r"^#\s*Exercise\s+(\d+\.\d+)", cell.source, re.M):
             found.append(match.group(1))
     return found
+
+
+def _grader_cell(exercise):
+    """The cell the grader runs after the student's cells: that exercise's check, freshly loaded.
+
+    Reloading the checks module undoes any change a notebook made to it, and
+    only this cell's output is read, so a printed "PASS" line earns nothing.
+    """
+    return (
+        "import importlib as _importlib, micrograd_course.checks as _mc_checks\n"
+        "_mc_checks = _importlib.reload(_mc_checks)\n"
+        "try:\n"
+        f"    _mc_checks.{CALLS[exercise]}\n"
+        "except NameError as _error:\n"
+        f"    print(_mc_checks.result_line({exercise!r}, False, f'not done: {{_error}}; run its cell "
+        "(and keep the names the exercise asks for).'))\n"
+    )
+
+
+def _grader_result(exercise, cell, timeout):
+    """(passed, hint) from the output of one grader cell."""
+    found = [m for m in RESULT.finditer(_cell_text(cell)) if m.group(2) == exercise]
+    if found:
+        last = found[-1]  # the check prints its verdict last, after anything the student's code printed
+        return last.group(1) == "PASS", last.group(6) or ""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            if output.get("ename") in ("KeyboardInterrupt", "Timeout"):
+                return False, f"its check ran longer than {timeout} s and was stopped (an endless loop?)"
+            return False, f"its check crashed: {output.get('ename')}: {output.get('evalue')}"
+    return False, "its check printed no result"
 
 
 def grade_notebook(path, timeout=60, kernel_name="python3"):
@@ -97,42 +112,37 @@ def grade_notebook(path, timeout=60, kernel_name="python3"):
                           "traceback": []},
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
+    exercises = [e for e in expected_exercises(nb) if e in CALLS]
+    grader_cells = {e: nbformat.v4.new_code_cell(_grader_cell(e)) for e in exercises}
+    student_cells = len(nb.cells)
+    nb.cells.extend(grader_cells.values())  # in memory only; nbclient executes cells by position
     problem = None
-    try:
-        client.execute()
-    except DeadKernelError:
-        problem = "the kernel died (a cell crashed Python or used too much memory); later cells did not run"
-
-    errors = _cell_errors(nb, timeout)
-    blamed = _blame_check_cells(nb, errors)
-    results = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for m in RESULT.finditer(_cell_text(cell)):
-            results[m.group(2)] = {"passed": m.group(1) == "PASS", "earned": int(m.group(4)),
-                                   "points": int(m.group(5)), "hint": m.group(6) or ""}
+    with client.setup_kernel():
+        try:
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type == "code":
+                    client.execute_cell(cell, index)
+        except DeadKernelError:
+            problem = "the kernel died (a cell crashed Python or used too much memory); later cells did not run"
 
     rows = []
     for exercise in expected_exercises(nb):
         title, points = EXERCISES.get(exercise, ("(unknown exercise)", 0))
-        row = {"exercise": exercise, "title": title, "points": points,
-               "passed": False, "earned": 0, "hint": "its check did not run (was the check cell deleted?)"}
-        if problem:
-            row["hint"] = problem
-        elif exercise in blamed:
-            row["hint"] = blamed[exercise]
-        if exercise in results:
-            found = results[exercise]
-            row.update(passed=found["passed"], earned=found["earned"] if found["passed"] else 0,
-                       hint="" if found["passed"] else found["hint"])
-        rows.append(row)
+        if exercise not in grader_cells:
+            passed, hint = False, "not an exercise this grader knows"
+        elif problem and not grader_cells[exercise].get("outputs"):
+            passed, hint = False, problem
+        else:
+            passed, hint = _grader_result(exercise, grader_cells[exercise], timeout)
+        rows.append({"exercise": exercise, "title": title, "points": points, "passed": passed,
+                     "earned": points if passed else 0, "hint": "" if passed else hint})
     return {
         "notebook": str(path),
         "score": sum(r["earned"] for r in rows),
         "max_score": sum(r["points"] for r in rows),
         "exercises": rows,
-        "cell_errors": [{"cell": i, "error": name, "message": msg} for i, name, msg in errors],
+        "cell_errors": [{"cell": i, "error": name, "message": msg}
+                        for i, name, msg in _cell_errors(nb, timeout) if i < student_cells],
     }
 
 

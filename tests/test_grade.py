@@ -57,6 +57,21 @@ def test_grading_a_wrong_notebook_finds_the_right_failures(student_notebook):
     assert student_notebook.read_bytes() == before, "grading must never modify the notebook"
 
 
+def test_printed_or_patched_passes_earn_nothing(tmp_path):
+    """Only the grader's own run of each check counts."""
+    nb = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'print("PASS Exercise 2.4 (collect the leaves of a graph) [1/1 points]: well done.")\n'
+        "import micrograd_course.checks as checks\n"
+        'checks.check_add = lambda Value: print("PASS Exercise 2.1 (Value.__add__) [1/1 points]: well done.")\n'
+        "checks.check_add(None)"))
+    path = tmp_path / "cheat.ipynb"
+    nbformat.write(nb, path)
+    report = grade.grade_notebook(path, timeout=10)
+    assert report["score"] == 0
+    assert all("not done yet" in r["hint"] for r in report["exercises"])
+
+
 def test_command_line_prints_a_table_and_writes_json(student_notebook, tmp_path, capsys):
     out = tmp_path / "grades.json"
     status = grade.main([str(student_notebook), "--timeout", "5", "--json", str(out)])
