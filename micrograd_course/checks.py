@@ -64,7 +64,6 @@ def _exercise(exercise, title, points=1, args=()):
 
         run.__name__ = check.__name__
         run.__doc__ = check.__doc__
-        run.exercise = exercise
         return run
 
     return decorate

@@ -82,12 +82,8 @@ def _svg(root, **kwargs):
 
 
 def _fmt(x):
-    """A number for people: fixed digits, and words for the non-finite cases."""
+    """A number for people: six decimals, or scientific notation when tiny or huge (nan/inf as words)."""
     x = x + 0.0  # turns -0.0 into 0.0, so a zero never prints as "-0.000000"
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
     if x != 0 and (abs(x) < 1e-4 or abs(x) >= 1e6):
         return f"{x:.4e}"
     return f"{x:.6f}"

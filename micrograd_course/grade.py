@@ -26,6 +26,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from .checks import CALLS, EXERCISES
+from .coursework import EXERCISE_HEADER, META_KEY
 
 RESULT = re.compile(r"^(PASS|FAIL) Exercise (\d+\.\d+) \((.*?)\) \[(\d+)/(\d+) points\](?:: (.*))?$", re.M)
 
@@ -41,33 +42,28 @@ def _cell_text(cell):
     return "".join(parts)
 
 
-def _cell_errors(nb, timeout):
-    """(cell index, error name, message) for every cell that raised, in order.
+def _error(output, timeout):
+    """(name, message) of an error output. The grader interrupts a cell only when
+    it runs out of time, so a KeyboardInterrupt (or nbclient's Timeout) is a timeout."""
+    name, message = output.get("ename", "?"), output.get("evalue", "")
+    if name in ("KeyboardInterrupt", "Timeout"):
+        return "Timeout", f"ran longer than {timeout} s and was stopped (an endless loop?)"
+    return name, message
 
-    The grader interrupts a cell only when it runs out of time, so a
-    KeyboardInterrupt is reported as a timeout.
-    """
-    errors = []
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                name, message = output.get("ename", "?"), output.get("evalue", "")
-                if name == "KeyboardInterrupt":
-                    name, message = "Timeout", f"ran longer than {timeout} s and was stopped (an endless loop?)"
-                errors.append((index, name, message))
-    return errors
+
+def _cell_errors(cells, timeout):
+    """(cell index, error name, message) for every cell that raised, in order."""
+    return [(index, *_error(output, timeout))
+            for index, cell in enumerate(cells)
+            for output in cell.get("outputs", []) if output.get("output_type") == "error"]
 
 
 def expected_exercises(nb):
     """The exercises a notebook should contain: from its metadata, else from its check cells."""
-    listed = nb.metadata.get("micrograd_course", {}).get("exercises")
+    listed = nb.metadata.get(META_KEY, {}).get("exercises")
     if listed:
         return list(listed)
-    found = []
-    for cell in nb.cells:
-        for match in re.finditer(r"^#\s*Exercise\s+(\d+\.\d+)", cell.source, re.M):
-            found.append(match.group(1))
-    return found
+    return [match.group(1) for cell in nb.cells for match in EXERCISE_HEADER.finditer(cell.source)]
 
 
 def _grader_cell(exercise):
@@ -93,12 +89,11 @@ def _grader_result(exercise, cell, timeout):
     if found:
         last = found[-1]  # the check prints its verdict last, after anything the student's code printed
         return last.group(1) == "PASS", last.group(6) or ""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            if output.get("ename") in ("KeyboardInterrupt", "Timeout"):
-                return False, f"its check ran longer than {timeout} s and was stopped (an endless loop?)"
-            return False, f"its check crashed: {output.get('ename')}: {output.get('evalue')}"
-    return False, "its check printed no result"
+    errors = _cell_errors([cell], timeout)
+    if not errors:
+        return False, "its check printed no result"
+    _index, name, message = errors[0]
+    return False, f"its check {message}" if name == "Timeout" else f"its check crashed: {name}: {message}"
 
 
 def grade_notebook(path, timeout=60, kernel_name="python3"):
@@ -112,8 +107,8 @@ def grade_notebook(path, timeout=60, kernel_name="python3"):
                           "traceback": []},
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
-    exercises = [e for e in expected_exercises(nb) if e in CALLS]
-    grader_cells = {e: nbformat.v4.new_code_cell(_grader_cell(e)) for e in exercises}
+    exercises = expected_exercises(nb)
+    grader_cells = {e: nbformat.v4.new_code_cell(_grader_cell(e)) for e in exercises if e in CALLS}
     student_cells = len(nb.cells)
     nb.cells.extend(grader_cells.values())  # in memory only; nbclient executes cells by position
     problem = None
@@ -126,7 +121,7 @@ def grade_notebook(path, timeout=60, kernel_name="python3"):
             problem = "the kernel died (a cell crashed Python or used too much memory); later cells did not run"
 
     rows = []
-    for exercise in expected_exercises(nb):
+    for exercise in exercises:
         title, points = EXERCISES.get(exercise, ("(unknown exercise)", 0))
         if exercise not in grader_cells:
             passed, hint = False, "not an exercise this grader knows"
@@ -142,7 +137,7 @@ def grade_notebook(path, timeout=60, kernel_name="python3"):
         "max_score": sum(r["points"] for r in rows),
         "exercises": rows,
         "cell_errors": [{"cell": i, "error": name, "message": msg}
-                        for i, name, msg in _cell_errors(nb, timeout) if i < student_cells],
+                        for i, name, msg in _cell_errors(nb.cells[:student_cells], timeout)],
     }
 
 

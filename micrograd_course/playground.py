@@ -139,9 +139,10 @@ class TrainingPlayground(widgets.VBox):
         self._record()
         self._update()
 
-    def _loss(self, xs, ys, with_l2):
+    def _loss(self, xs, ys):
+        """The training objective: hinge loss, plus the L2 penalty when it is switched on."""
         loss = hinge_loss([self.model(x) for x in xs], ys)
-        if with_l2 and self.use_l2.value:
+        if self.use_l2.value:
             loss = loss + l2_penalty(self.model.parameters(), self.l2.value)
         return loss
 
@@ -168,7 +169,7 @@ class TrainingPlayground(widgets.VBox):
             else:
                 xs, ys = self.x_train, self.y_train
             try:
-                loss = self._loss(xs, ys, with_l2=True)
+                loss = self._loss(xs, ys)
                 self.model.zero_grad()
                 loss.backward()
                 for p in params:
