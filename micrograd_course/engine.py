@@ -19,9 +19,10 @@ import numbers
 
 __all__ = ["Value", "value_sum", "topological_order"]
 
-# Addition passes the gradient through unchanged to both sides; sharing one
-# tuple saves a small allocation on every "+" node.
-_BOTH_ONE = (1.0, 1.0)
+# Local-derivative tuples that many nodes share: one allocation fewer per node.
+_BOTH_ONE = (1.0, 1.0)  # a + b passes the gradient through unchanged to both sides
+_ONE = (1.0,)
+_ZERO = (0.0,)
 
 
 def _is_number(x):
@@ -123,11 +124,9 @@ class Value:
         n = float(exponent)
         try:
             data = self.data ** n
-            local = n * self.data ** (n - 1)
         except ZeroDivisionError:
             raise ZeroDivisionError(
-                f"{self.data} ** {exponent}: zero cannot be raised to a negative power "
-                f"(this is also what dividing by a Value that is 0 does)."
+                f"{self.data} ** {exponent}: zero cannot be raised to a negative power."
             ) from None
         except OverflowError:
             raise OverflowError(
@@ -139,11 +138,16 @@ class Value:
                 f"{self.data} ** {exponent} is not a real number: a negative base "
                 f"needs a whole-number exponent."
             )
-        return Value(data, (self,), f"**{exponent}", (local,))
+        return Value(data, (self,), f"**{exponent}", (_power_derivative(self.data, n),))
 
     def __rpow__(self, base):
         """out = c ** a for a plain number c > 0;  d(out)/da = c ** a * ln(c)."""
-        if not _is_number(base) or base <= 0:
+        if not _is_number(base):
+            raise TypeError(
+                f"number ** Value needs a plain number (int or float) as the base, "
+                f"got {type(base).__name__}: {base!r}."
+            )
+        if base <= 0:
             raise ValueError(
                 f"number ** Value needs a positive number as the base, so that "
                 f"the gradient c ** a * ln(c) exists; got {base!r}."
@@ -154,14 +158,35 @@ class Value:
             data = math.inf
         return Value(data, (self,), f"{base}**", (data * math.log(base),))
 
+    def __truediv__(self, other):
+        """out = a / b;  d(out)/da = 1 / b,  d(out)/db = -a / b**2.
+
+        Its own operation rather than a * b**-1: one rounding instead of two,
+        so 49 / 49 is exactly 1, and no b**-2 to overflow when b is tiny.
+        """
+        other = other if isinstance(other, Value) else _as_value(other, "/")
+        if other.data == 0:
+            raise ZeroDivisionError(
+                f"{self.data} / 0: dividing by a Value that is 0. Check where the "
+                f"denominator comes from (add a small epsilon if it may be 0)."
+            )
+        data = self.data / other.data
+        # -a / b**2 written as -(a / b) / b, as PyTorch does: b**2 may underflow to 0.
+        return Value(data, (self, other), "/", (1.0 / other.data, -data / other.data))
+
     # ------------------------------------------------------------------
     # Activation functions and friends.
     # ------------------------------------------------------------------
 
     def relu(self):
-        """out = max(0, a);  d(out)/da = 1 if a > 0 else 0."""
-        positive = self.data > 0
-        return Value(self.data if positive else 0.0, (self,), "ReLU", (1.0 if positive else 0.0,))
+        """out = max(0, a);  d(out)/da = 1 if a > 0 else 0.
+
+        nan stays nan (and passes its gradient on), as in PyTorch: a run that
+        has diverged must not show a tidy loss of 0.
+        """
+        if self.data <= 0:  # False for nan
+            return Value(0.0, (self,), "ReLU", _ZERO)
+        return Value(self.data, (self,), "ReLU", _ONE)
 
     def tanh(self):
         """out = tanh(a);  d(out)/da = 1 - tanh(a) ** 2."""
@@ -187,8 +212,8 @@ class Value:
         return Value(e, (self,), "exp", (e,))
 
     def log(self):
-        """out = ln(a) for a > 0;  d(out)/da = 1 / a."""
-        if not self.data > 0:
+        """out = ln(a) for a > 0;  d(out)/da = 1 / a.  (nan gives nan, as in PyTorch.)"""
+        if self.data <= 0:
             raise ValueError(
                 f"log is only defined for positive numbers, got {self.data}. "
                 f"Make sure the input is > 0 (e.g. add a small epsilon, or use "
@@ -216,11 +241,8 @@ class Value:
     def __rmul__(self, other):  # other * a
         return self * other
 
-    def __truediv__(self, other):  # a / b = a * b**-1
-        return self * _as_value(other, "/") ** -1
-
     def __rtruediv__(self, other):  # other / a
-        return _as_value(other, "/") * self ** -1
+        return _as_value(other, "/") / self
 
     # ------------------------------------------------------------------
     # Backpropagation.
@@ -229,8 +251,9 @@ class Value:
     def _backward(self):
         """Chain rule for this one node: push self.grad down to the children.
 
-        ``backward()`` calls this for every node in reverse topological order;
-        calling it by hand, as in the lecture, does the same one step.
+        ``backward()`` does exactly this for every node in reverse topological
+        order (with the loop written out, to save a call per node); calling it
+        by hand, as in the lecture, runs the same one step.
         """
         for child, local in zip(self._prev, self._local_grads):
             child.grad += local * self.grad
@@ -238,15 +261,45 @@ class Value:
     def backward(self):
         """Fill in ``grad`` for every value this one depends on.
 
-        Seeds d(self)/d(self) = 1, then visits the nodes in reverse
-        topological order, so each node passes its grad on only after everything
-        that uses it has added its share. Gradients accumulate (``+=``), so call
-        ``zero_grad`` between steps.
+        Visits the nodes in reverse topological order, so each node passes
+        its grad on only after everything that uses it has added its share.
+
+        What is reset and what accumulates (the same as PyTorch's
+        ``backward(retain_graph=True)``):
+
+        - every inner node (one made by an operation) starts again from 0, so
+          its ``grad`` afterwards is d(self)/d(node) for this call alone;
+        - leaves (values you made yourself: inputs and parameters) accumulate
+          with ``+=``. Calling ``backward()`` twice doubles their gradients,
+          which is why a training step starts with ``zero_grad()``.
         """
         topo = topological_order(self)
-        self.grad = 1.0
+        for node in topo:
+            if node._prev:
+                node.grad = 0.0
+        self.grad += 1.0  # d(self)/d(self); a leaf keeps what it had
         for node in reversed(topo):
-            node._backward()
+            grad = node.grad
+            for child, local in zip(node._prev, node._local_grads):
+                child.grad += local * grad
+
+
+def _power_derivative(x, n):
+    """n * x ** (n - 1), also where Python's own ** would raise.
+
+    PyTorch's answers: x ** 0 is the constant 1, slope 0 (even at x = 0);
+    0 ** n for 0 < n < 1 (a square root, say) has an infinite slope at 0;
+    a slope too large for a float is infinite.
+    """
+    if n == 0:
+        return 0.0
+    if x == 0 and n < 1:
+        return math.inf
+    try:
+        return n * x ** (n - 1)
+    except OverflowError:
+        negative = x < 0 and (n - 1) % 2 == 1  # an odd power of a negative number
+        return math.copysign(math.inf, -n if negative else n)
 
 
 def value_sum(terms):

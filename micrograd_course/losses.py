@@ -4,6 +4,8 @@ Every loss returns the mean over the samples, as a single ``Value`` you can
 call ``backward()`` on.
 """
 
+import math
+
 from .engine import Value
 
 __all__ = [
@@ -24,11 +26,17 @@ def _check_pairs(predictions, targets, name):
 
 
 def _mean(terms):
-    return sum(terms) * (1.0 / len(terms))
+    total = sum(terms)
+    if not isinstance(total, Value):  # every term was a plain number
+        total = Value(total)
+    return total * (1.0 / len(terms))
 
 
 def mse_loss(predictions, targets):
-    """Mean squared error: mean of (prediction - target) ** 2."""
+    """Mean squared error: mean of (prediction - target) ** 2.
+
+    Always a Value, even when every prediction is a plain number.
+    """
     _check_pairs(predictions, targets, "mse_loss")
     return _mean([(p - t) ** 2 for p, t in zip(predictions, targets)])
 
@@ -42,24 +50,42 @@ def hinge_loss(scores, labels):
     return _mean([(1 - y * s).relu() for s, y in zip(scores, labels)])
 
 
-def binary_cross_entropy(probabilities, targets, eps=1e-12):
-    """-mean(y log p + (1 - y) log(1 - p)) for probabilities p in (0, 1), targets y in {0, 1}.
+# PyTorch's limits for binary cross-entropy on probabilities.
+_LOG_FLOOR = -100.0      # each log is clamped here, so p = 0 costs 100, not infinity
+_SLOPE_EPSILON = 1e-12   # the slope's denominator p (1 - p) is kept at least this big
 
-    p is clipped to [eps, 1 - eps] only for the log, so a confident wrong
-    answer gives a large finite loss instead of log(0). Prefer
-    ``binary_cross_entropy_with_logits`` when you have the raw score.
+
+def binary_cross_entropy(probabilities, targets):
+    """-mean(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1], targets y in [0, 1].
+
+    Computed as PyTorch's ``binary_cross_entropy`` does: each log is clamped
+    at -100, so a certain wrong answer (p = 0 for y = 1) costs 100 rather
+    than infinity, and the slope is (p - y) / p(1 - p) with the denominator
+    kept at least 1e-12, so that answer still gets a strong push the right
+    way. Prefer ``binary_cross_entropy_with_logits`` when you have the raw
+    score: it needs no clamping at all.
     """
     _check_pairs(probabilities, targets, "binary_cross_entropy")
-    terms = []
-    for p, y in zip(probabilities, targets):
-        p = p if isinstance(p, Value) else Value(p)
-        terms.append(-(y * _clipped(p, eps).log() + (1 - y) * _clipped(1 - p, eps).log()))
-    return _mean(terms)
+    return _mean([_bce_term(p if isinstance(p, Value) else Value(p), y)
+                  for p, y in zip(probabilities, targets)])
 
 
-def _clipped(v, eps):
-    """``v`` raised to ``eps`` if below it, by adding a constant: the value is clipped, the gradient flows."""
-    return v + (eps - v.data) if v.data < eps else v
+def _bce_term(p, y):
+    """One sample's -(y log p + (1 - y) log(1 - p)) as a single node."""
+    y = y.data if isinstance(y, Value) else y  # a target is a constant
+    if not 0.0 <= p.data <= 1.0:
+        raise ValueError(
+            f"binary_cross_entropy: {p.data} is not a probability (0 to 1). Pass "
+            f"sigmoid outputs, or use binary_cross_entropy_with_logits on the raw scores."
+        )
+    loss = -(y * _clamped_log(p.data) + (1 - y) * _clamped_log(1.0 - p.data))
+    slope = (p.data - y) / max(p.data * (1.0 - p.data), _SLOPE_EPSILON)
+    return Value(loss, (p,), "bce", (slope,))
+
+
+def _clamped_log(x):
+    """max(log x, -100), with log 0 counted as -infinity."""
+    return max(math.log(x), _LOG_FLOOR) if x > 0 else _LOG_FLOOR
 
 
 def _softplus(z):

@@ -111,6 +111,47 @@ def test_repeated_backward_accumulates_into_leaves():
     assert x.grad == 8.0  # 2 * dy/dx, the reason zero_grad exists
 
 
+def test_second_backward_recomputes_inner_nodes_from_scratch():
+    """As PyTorch with retain_graph: inner grads are this call's, only leaves accumulate."""
+    a = Value(2.0)
+    b = a * 3
+    c = b ** 2
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (36.0, 12.0, 1.0)
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (72.0, 12.0, 1.0)  # not 108: b did not pile up
+
+
+def test_zero_grad_then_backward_again_gives_the_first_gradients():
+    from micrograd_course import MLP
+
+    model = MLP(3, [4, 4, 1], activation="tanh", seed=0)
+    loss = sum((model(x) - y) ** 2 for x, y in [([2.0, 3.0, -1.0], 1.0), ([3.0, -1.0, 0.5], -1.0)])
+    loss.backward()
+    first = [p.grad for p in model.parameters()]
+    assert any(first)
+    model.zero_grad()
+    loss.backward()
+    assert [p.grad for p in model.parameters()] == first
+
+
+def test_backward_of_a_leaf_accumulates_one():
+    x = Value(4.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
+def test_backward_from_two_outputs_adds_both_into_shared_leaves():
+    a = Value(3.0)
+    shared = a * a           # an inner node used by both outputs
+    first, second = shared * 2, shared + 1
+    first.backward()
+    second.backward()
+    assert a.grad == 2 * 6.0 + 6.0
+    assert shared.grad == 1.0  # d(second)/d(shared), the latest call's
+
+
 def test_manual_backward_steps_match_backward():
     """The lecture calls _backward() node by node; the result must match backward()."""
     a, b, c = Value(2.0), Value(-3.0), Value(10.0)
@@ -158,6 +199,66 @@ def test_value_sum_matches_chained_addition():
     total.backward()
     assert [t.grad for t in terms] == [1.0] * 4
     assert value_sum([1, Value(2.0)]).data == 3.0
+
+
+def test_zero_to_the_power_zero_is_one_with_slope_zero():
+    x = Value(0.0)
+    out = x ** 0
+    out.backward()
+    assert (out.data, x.grad) == (1.0, 0.0)
+    assert_grads_match_finite_differences(lambda a: a ** 0, [0.0])
+
+
+def test_square_root_of_zero_is_zero_with_an_infinite_slope():
+    x = Value(0.0)
+    out = x ** 0.5
+    out.backward()
+    assert (out.data, x.grad) == (0.0, math.inf)
+    # The difference quotient from the right grows without bound as h shrinks.
+    slopes = [((Value(h) ** 0.5).data - 0.0) / h for h in (1e-4, 1e-8, 1e-12)]
+    assert slopes[0] < slopes[1] < slopes[2] and slopes[2] > 1e5
+
+
+def test_a_power_whose_slope_overflows_has_an_infinite_slope():
+    x = Value(-1e-200)
+    out = x ** -1
+    out.backward()
+    assert out.data == -1e200 and x.grad == -math.inf  # -1 * x**-2 is too large for a float
+
+
+def test_relu_of_nan_stays_nan():
+    """A diverged run must not show a tidy relu (hinge) loss of 0."""
+    x = Value(math.nan)
+    out = x.relu()
+    out.backward()
+    assert math.isnan(out.data)
+    assert x.grad == 1.0  # PyTorch's too: only an output <= 0 blocks the gradient
+
+
+def test_nan_passes_through_log_instead_of_raising():
+    assert math.isnan(Value(math.nan).log().data)
+
+
+def test_division_is_one_node_with_its_own_local_derivatives():
+    a, b = Value(3.0), Value(-4.0)
+    out = a / b
+    assert out._op == "/" and out._prev == (a, b)
+    out.backward()
+    assert (a.grad, b.grad) == (1 / -4.0, -3.0 / 16.0)
+
+
+def test_division_rounds_once():
+    assert (Value(49.0) / 49).data == 1.0          # 49 * (1/49) would be 0.9999999999999999
+    assert (49.0 / Value(49.0)).data == 1.0
+    assert (Value(0.3) / Value(0.1)).data == 0.3 / 0.1
+
+
+def test_division_of_tiny_numbers_does_not_overflow():
+    a, b = Value(1e-200), Value(1e-200)
+    out = a / b
+    out.backward()
+    assert out.data == 1.0
+    assert (a.grad, b.grad) == (1e200, -1e200)
 
 
 @pytest.mark.parametrize("x", [800.0, -800.0, 1e6, -1e6])

@@ -64,6 +64,21 @@ def test_overflowing_power_says_it_is_diverging():
         Value(1e200) ** 3
 
 
+def test_string_base_for_number_to_the_value_is_a_type_error():
+    with pytest.raises(TypeError, match="needs a plain number.*got str: 'a'"):
+        "a" ** Value(1.0)
+
+
+def test_zero_to_a_negative_power_explains_itself():
+    with pytest.raises(ZeroDivisionError, match="zero cannot be raised to a negative power"):
+        Value(0.0) ** -1
+
+
+def test_bce_refuses_a_probability_outside_zero_to_one():
+    with pytest.raises(ValueError, match="1.5 is not a probability.*with_logits"):
+        losses.binary_cross_entropy([Value(1.5)], [1])
+
+
 def test_non_positive_base_for_number_to_the_value():
     with pytest.raises(ValueError, match="positive number as the base"):
         (-2.0) ** Value(1.0)

@@ -21,6 +21,11 @@ def test_mse_value():
     assert loss.data == pytest.approx((1 + 4) / 2)
 
 
+def test_mse_of_plain_numbers_is_a_value_too():
+    loss = losses.mse_loss([1.0, 3.0], [0.0, 1.0])
+    assert isinstance(loss, Value) and loss.data == pytest.approx(2.5)
+
+
 def test_hinge_value_and_zero_for_confident_right_answers():
     assert losses.hinge_loss([Value(2.0), Value(-3.0)], [1, -1]).data == 0.0
     assert losses.hinge_loss([Value(0.5), Value(0.5)], [1, -1]).data == pytest.approx((0.5 + 1.5) / 2)
@@ -71,10 +76,35 @@ def test_bce_with_logits_is_stable_for_extreme_logits():
     assert loss.data == pytest.approx(800.0)
 
 
-def test_bce_clips_instead_of_taking_log_of_zero():
-    loss = losses.binary_cross_entropy([Value(0.0)], [1])
-    assert math.isfinite(loss.data) and loss.data > 20
+def test_bce_value_and_gradient_inside_zero_one():
+    @settings(max_examples=40, deadline=None)
+    @given(st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.sampled_from([0.0, 1.0, 0.3]))
+    def check(p, q, y):
+        expected = -(y * math.log(p) + (1 - y) * math.log(1 - p)
+                     + (1 - y) * math.log(q) + y * math.log(1 - q)) / 2
+        loss = losses.binary_cross_entropy([Value(p), Value(q)], [y, 1 - y])
+        assert loss.data == pytest.approx(expected, rel=1e-12)
+        assert close_grads(lambda a, b: losses.binary_cross_entropy([a, b], [y, 1 - y]), [p, q])
+
+    check()
+
+
+@pytest.mark.parametrize("p,y", [(0.0, 1), (1.0, 0), (1e-60, 1)])
+def test_bce_clamps_each_log_at_minus_100(p, y):
+    """Like PyTorch: a certain wrong answer costs 100, not infinity (nor 27.6 from a clip)."""
+    v = Value(p)
+    loss = losses.binary_cross_entropy([v], [y])
+    assert loss.data == 100.0
     loss.backward()
+    # The slope still says "move towards the target", strongly: (p - y) / max(p(1-p), 1e-12).
+    assert v.grad == pytest.approx((p - y) / 1e-12)
+
+
+def test_bce_of_a_certain_right_answer_is_zero():
+    v = Value(1.0)
+    loss = losses.binary_cross_entropy([v], [1])
+    loss.backward()
+    assert loss.data == 0.0 and v.grad == 0.0
 
 
 def test_l2_penalty():

@@ -4,6 +4,8 @@ Skipped, with the reason printed, when torch is not installed; CI installs
 the CPU build so these always run there.
 """
 
+import math
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -108,3 +110,78 @@ def test_bce_with_logits_matches_pytorch():
     t_loss.backward()
     assert loss.data == pytest.approx(t_loss.item(), rel=1e-12)
     assert [v.grad for v in values] == pytest.approx(t_z.grad.tolist(), abs=1e-12)
+
+
+def same(ours, theirs):
+    """Equal as numbers, with nan equal to nan and infinities compared exactly."""
+    if math.isnan(theirs) or math.isinf(theirs) or theirs == 0:
+        return (math.isnan(ours) and math.isnan(theirs)) or ours == theirs
+    return ours == pytest.approx(theirs, rel=1e-15)
+
+
+EDGE_CASES = {
+    "zero to the power zero": (lambda a: a ** 0, [0.0]),
+    "square root of zero": (lambda a: a ** 0.5, [0.0]),
+    "overflowing slope of a power": (lambda a: a ** -1, [-1e-200]),
+    "relu of nan": (lambda a: a.relu(), [math.nan]),
+    "relu of zero": (lambda a: a.relu(), [0.0]),
+    "tiny over tiny": (lambda a, b: a / b, [1e-200, 1e-200]),
+    "49 over 49": (lambda a, b: a / b, [49.0, 49.0]),
+    "number over value": (lambda a: 49.0 / a, [49.0]),
+    "0.3 over 0.1": (lambda a, b: a / b, [0.3, 0.1]),
+}
+
+
+@pytest.mark.parametrize("name", EDGE_CASES)
+def test_edge_case_matches_pytorch(name):
+    f, numbers = EDGE_CASES[name]
+    (value, grads), (t_value, t_grads) = both(f, numbers)
+    assert same(value, t_value), (value, t_value)
+    assert all(same(g, t) for g, t in zip(grads, t_grads)), (grads, t_grads)
+
+
+def test_backward_twice_matches_retain_graph():
+    a = Value(2.0)
+    c = (a * 3) ** 2
+    c.backward()
+    c.backward()
+    t_a = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    t_c = (t_a * 3) ** 2
+    t_c.backward(retain_graph=True)
+    t_c.backward()
+    assert a.grad == t_a.grad.item() == 72.0
+
+
+def test_zero_grad_then_backward_again_matches_pytorch():
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    params = model.parameters()
+    t_params = [torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in params]
+
+    def loss_of(ws, x):  # the same network written out on either kind of number
+        hidden = [(ws[3 * i] * x[0] + ws[3 * i + 1] * x[1] + ws[3 * i + 2]).tanh() for i in range(3)]
+        return (ws[9] * hidden[0] + ws[10] * hidden[1] + ws[11] * hidden[2] + ws[12]) ** 2
+
+    x = [0.5, -1.5]
+    assert loss_of(params, x).data == pytest.approx(model(x).data ** 2, rel=1e-15)
+    loss, t_loss = loss_of(params, x), loss_of(t_params, x)
+    for _ in range(2):
+        model.zero_grad()
+        for t in t_params:
+            t.grad = None
+        loss.backward()
+        t_loss.backward(retain_graph=True)
+        assert [p.grad for p in params] == pytest.approx([t.grad.item() for t in t_params], rel=1e-12)
+
+
+def test_bce_on_probabilities_matches_pytorch_including_the_clamp():
+    ps = [0.0, 1.0, 1e-60, 0.3, 0.9, 1.0, 0.0, 0.5]
+    ys = [1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.2]
+    values = [Value(p) for p in ps]
+    loss = losses.binary_cross_entropy(values, ys)
+    loss.backward()
+    t_p = torch.tensor(ps, dtype=torch.float64, requires_grad=True)
+    t_loss = torch.nn.functional.binary_cross_entropy(t_p, torch.tensor(ys, dtype=torch.float64))
+    t_loss.backward()
+    assert loss.data == pytest.approx(t_loss.item(), rel=1e-12)
+    # PyTorch keeps its 1e-12 as a C float (9.99999996e-13), hence rel=1e-8 at the clamp.
+    assert [v.grad for v in values] == pytest.approx(t_p.grad.tolist(), rel=1e-8, abs=1e-15)
