@@ -13,6 +13,7 @@ import tracemalloc
 
 import micrograd_course as ours
 from micrograd_course.datasets import make_moons, to_plus_minus
+from micrograd_course.engine import cycle_collection_paused
 
 try:
     import micrograd.engine as ref_engine
@@ -44,13 +45,56 @@ def moons_step_factory(Value, MLP, make_model):
     return step
 
 
-def time_steps(step, n):
-    times = []
-    for k in range(n):
-        t0 = time.perf_counter()
-        step(k)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def paired_medians(ref_step, our_step, rounds, ref_per_round=2, ours_per_round=8):
+    """Median CPU seconds per step of each engine, timed in alternating blocks.
+
+    The machine's speed drifts (other processes); alternating keeps both
+    engines under the same conditions. Each block starts from a clean heap,
+    so neither engine pays for collecting the other's garbage (micrograd's
+    graphs are reference cycles, freed only by the cycle collector).
+    """
+    ref_times, our_times = [], []
+    for step, times, n in ((ref_step, [], 1), (our_step, [], 2)):  # warm up the memory pools
+        for k in range(n):
+            step(k)
+    k = 0
+    for _ in range(rounds):
+        for step, times, n in ((ref_step, ref_times, ref_per_round), (our_step, our_times, ours_per_round)):
+            gc.collect()
+            for _ in range(n):
+                times.append(timed(step, k))
+        k += 1
+    return statistics.median(ref_times), statistics.median(our_times)
+
+
+def timed(step, k):
+    """CPU seconds for one step: unlike the wall clock, not inflated by other busy processes."""
+    t0 = time.process_time()
+    step(k)
+    return time.process_time() - t0
+
+
+def paused_collection(step):
+    """The same step inside ``cycle_collection_paused()``."""
+    def paused_step(k):
+        with cycle_collection_paused():
+            return step(k)
+    return paused_step
+
+
+def moons_steps():
+    """Both engines' moons step, fresh models, random state seeded as micrograd needs."""
+    random.seed(0)  # micrograd's MLP draws from the global random state
+    ref_step = moons_step_factory(ref_engine.Value, ref_nn.MLP, lambda: ref_nn.MLP(2, [16, 16, 1]))
+    our_step = moons_step_factory(ours.Value, ours.MLP, lambda: ours.MLP(2, [16, 16, 1], seed=0))
+    return ref_step, our_step
+
+
+def report_moons(label, ref_step, our_step, rounds, target=None):
+    ref_t, our_t = paired_medians(ref_step, our_step, rounds)
+    goal = f"  (target >= {target}x)" if target else ""
+    print(f"  {label:44s} {1e3 * ref_t:8.1f} ms {1e3 * our_t:8.1f} ms {ref_t / our_t:6.1f}x{goal}")
+    return ref_t / our_t
 
 
 def wide_graph(Value, n_terms):
@@ -113,18 +157,29 @@ def deep_chain(Value, n_nodes):
 
 def main():
     quick = "--quick" in sys.argv
+    rounds = 2 if quick else 4
     print(f"Python {sys.version.split()[0]}; reference: micrograd 0.1.0 (PyPI)\n")
 
-    random.seed(0)  # micrograd's MLP draws from the global random state
-    ref_step = moons_step_factory(ref_engine.Value, ref_nn.MLP,
-                                  lambda: ref_nn.MLP(2, [16, 16, 1]))
-    our_step = moons_step_factory(ours.Value, ours.MLP,
-                                  lambda: ours.MLP(2, [16, 16, 1], seed=0))
-    ref_t = time_steps(ref_step, 3 if quick else 8)
-    our_t = time_steps(our_step, 10 if quick else 40)
-    print("moons training step (MLP(2,[16,16,1]), 100 samples, hinge + L2), median:")
-    print(f"  micrograd        {1e3 * ref_t:8.1f} ms")
-    print(f"  micrograd_course {1e3 * our_t:8.1f} ms   speed-up {ref_t / our_t:5.1f}x  (target >= 10x)")
+    print("moons training step (MLP(2,[16,16,1]), 100 samples, hinge + L2), median CPU time:")
+    print(f"  {'':44s} {'micrograd':>11s} {'ours':>11s} {'ratio':>7s}")
+    print(f"plain process ({len(gc.get_objects()):,} objects tracked by the cycle collector):")
+    report_moons("default", *moons_steps(), rounds, target=40)
+    report_moons("each step in cycle_collection_paused()",
+                 *map(paused_collection, moons_steps()), rounds)
+
+    # What a Jupyter kernel holds: every object imported here is one more that
+    # each full cycle collection has to look at.
+    import ipywidgets  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    print(f"matplotlib and ipywidgets imported ({len(gc.get_objects()):,} objects tracked):")
+    report_moons("default", *moons_steps(), rounds, target=30)
+    report_moons("each step in cycle_collection_paused()",
+                 *map(paused_collection, moons_steps()), rounds)
+    gc.freeze()  # move everything imported so far out of the collector's sight
+    report_moons("gc.freeze() after the imports", *moons_steps(), rounds)
+    report_moons("gc.freeze() and cycle_collection_paused()",
+                 *map(paused_collection, moons_steps()), rounds)
+    gc.unfreeze()
 
     n_terms = 25_000
     r_nodes, r_us, r_bytes = graph_cost(ref_engine.Value, n_terms)
@@ -135,60 +190,10 @@ def main():
           f"   speed-up {r_us / o_us:4.1f}x, memory {o_bytes / r_bytes:4.2f}x  (target <= 200 bytes/node)")
 
     n_chain = 200_000 if quick else 1_000_000
-    print(f"\nbackward through a {n_chain:,}-node chain:")
+    print(f"\nbackward through a {n_chain:,}-node chain (target < 3 s for 1,000,000):")
     print(f"  micrograd        {deep_chain(ref_engine.Value, min(n_chain, 20_000))} (20,000 nodes)")
     print(f"  micrograd_course {deep_chain(ours.Value, n_chain)}")
-
-    print("\nexplorer redraw after a control moves (median of 10; target < 100 ms;")
-    print("the playground's target is progress within 1,000 ms):")
-    for name, ms in explorer_redraws():
-        print(f"  {name:34s} {ms:6.1f} ms")
-
-
-def explorer_redraws(moves=10):
-    """Time what a student waits for: set a control, the widget recomputes and redraws."""
-    from micrograd_course import explore
-
-    def timed(control, values):
-        times = []
-        for value in values:
-            t0 = time.perf_counter()
-            control.value = value
-            times.append(time.perf_counter() - t0)
-        return 1e3 * statistics.median(times)
-
-    nudges = [0.05 * (i + 1) for i in range(moves)]
-    lrs = [10 ** (-3 + 3 * i / moves) for i in range(moves)]
-    derivative = explore.derivative_explorer()
-    wiggle = explore.wiggle_explorer(lambda a, b, c, f: (a * b + c) * f, a=2.0, b=-3.0, c=10.0, f=-2.0)
-    one_d = explore.step_size_explorer(steps=30)
-    mlp = explore.step_size_explorer(steps=30, problem="MLP on the toy set")
-    rows = [
-        ("derivative: move x", timed(derivative.x_slider, nudges)),
-        ("wiggle (L = (a*b + c)*f): move h_a", timed(wiggle.sliders["a"], nudges)),
-        ("step size, 1-D, 30 steps: move lr", timed(one_d.lr_slider, lrs)),
-        ("step size, MLP, 30 steps: move lr", timed(mlp.lr_slider, lrs)),
-    ]
-    x = ours.Value(0.5, label="x")
-    y = ((x * 2 + 1).tanh() * x - x.exp() / (x + 2)) ** 2
-    stepper = explore.backprop_stepper(y)
-    times = []
-    for _ in range(min(moves, len(stepper.order))):
-        t0 = time.perf_counter()
-        stepper.step()
-        times.append(time.perf_counter() - t0)
-    rows.append(("backprop stepper: one step", 1e3 * statistics.median(times)))
-
-    from micrograd_course.playground import training_playground
-
-    playground = training_playground()  # moons, MLP(2, [16, 16, 1]), 150 training points
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        playground.step(playground.steps_per_update)  # what one chunk of "train" does
-        times.append(time.perf_counter() - t0)
-    rows.append(("playground: first update after train", 1e3 * statistics.median(times)))
-    return rows
+    print("\nWidget redraw timings: bench/bench_widgets.py.")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ The names follow PyTorch where they can: ``parameters()``,
 import numbers
 import random
 
-from .engine import Value, value_sum
+from .engine import Value, _weighted_sum_of_values
 
 __all__ = ["Module", "Neuron", "Layer", "MLP"]
 
@@ -62,26 +62,43 @@ def _rng_from(seed, rng):
     return random.Random(seed)
 
 
+def _input_values(x, neuron):
+    """``x`` as a list of Values, checked against what ``neuron`` expects.
+
+    A single number or Value counts as one input (the output of a
+    one-neuron layer); plain numbers become leaf Values.
+    """
+    if isinstance(x, (Value, numbers.Real)):
+        x = [x]
+    if len(x) != len(neuron.w):
+        raise ValueError(f"{neuron!r} expects {len(neuron.w)} inputs, got {len(x)}.")
+    return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+
+
 class Neuron(Module):
-    """One neuron: ``activation(w . x + b)``.
+    """One neuron: ``activation(w · x + b)``.
 
     ``nonlin=False`` is the same as ``activation="linear"`` (the lecture's
-    name for an output neuron). Weights start uniform in [-1, 1], bias at 0.
+    name for an output neuron). Weights start uniform in [-1, 1], bias at 0;
+    they are labelled ``w0, w1, ...`` and ``b`` for drawings.
+
+    ``w · x + b`` is a single node (``engine.weighted_sum``, op "w·x+b")
+    rather than n products and a sum: the same numbers, a fifth of the nodes.
     """
 
     def __init__(self, nin, nonlin=True, activation="relu", seed=None, rng=None):
         _check_activation(activation)
         rng = _rng_from(seed, rng)
-        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
-        self.b = Value(0.0)
+        self.w = [Value(rng.uniform(-1, 1), label=f"w{i}") for i in range(nin)]
+        self.b = Value(0.0, label="b")
         self.activation = activation if nonlin else "linear"
 
     def __call__(self, x):
-        if isinstance(x, (Value, numbers.Real)):
-            x = [x]  # a single input, e.g. from a one-neuron layer
-        if len(x) != len(self.w):
-            raise ValueError(f"{self!r} expects {len(self.w)} inputs, got {len(x)}.")
-        act = value_sum([self.b] + [wi * xi for wi, xi in zip(self.w, x)])
+        return self._forward(_input_values(x, self))
+
+    def _forward(self, x):
+        """The output for ``x``, a list of Values of the right length."""
+        act = _weighted_sum_of_values(self.w, x, self.b)
         if self.activation == "linear":
             return act
         return getattr(act, self.activation)()
@@ -99,7 +116,8 @@ class Layer(Module):
         self.neurons = [Neuron(nin, rng=rng, **neuron_kwargs) for _ in range(nout)]
 
     def __call__(self, x):
-        out = [n(x) for n in self.neurons]
+        x = _input_values(x, self.neurons[0])  # once, so all neurons share the input leaves
+        out = [n._forward(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def __repr__(self):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from micrograd_course import Value, topological_order
-from micrograd_course.engine import value_sum
+from micrograd_course.engine import value_sum, weighted_sum
 from micrograd_course.gradcheck import gradient_errors
 
 reals = st.floats(min_value=-5, max_value=5, allow_nan=False)
@@ -259,6 +259,28 @@ def test_division_of_tiny_numbers_does_not_overflow():
     out.backward()
     assert out.data == 1.0
     assert (a.grad, b.grad) == (1e200, -1e200)
+
+
+def test_weighted_sum_value_and_gradient():
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(reals, min_size=7, max_size=7))
+    def check(numbers):
+        def f(w0, w1, w2, x0, x1, x2, b):
+            return weighted_sum([w0, w1, w2], [x0, x1, x2], b)
+
+        w, x, b = numbers[:3], numbers[3:6], numbers[6]
+        assert f(*[Value(v) for v in numbers]).data == b + w[0] * x[0] + w[1] * x[1] + w[2] * x[2]
+        assert_grads_match_finite_differences(f, numbers)
+
+    check()
+
+
+def test_weighted_sum_wraps_plain_inputs_and_checks_lengths():
+    w, b = [Value(2.0), Value(3.0)], Value(1.0)
+    out = weighted_sum(w, [10.0, Value(100.0)], b)
+    assert out.data == 321.0 and all(isinstance(c, Value) for c in out._prev)
+    with pytest.raises(ValueError, match="2 weights but 1 inputs"):
+        weighted_sum(w, [1.0], b)
 
 
 @pytest.mark.parametrize("x", [800.0, -800.0, 1e6, -1e6])

@@ -91,3 +91,60 @@ def test_custom_module_finds_nested_parameters():
 
     names = [n for n, _ in Two().named_parameters()]
     assert names == ["first.layers.0.neurons.0.w.0", "first.layers.0.neurons.0.b", "scale"]
+
+
+def test_neuron_parameters_have_readable_labels():
+    assert [p.label for p in Neuron(3, seed=0).parameters()] == ["w0", "w1", "w2", "b"]
+
+
+def test_neuron_is_one_weighted_sum_node_of_weights_inputs_and_bias():
+    n = Neuron(2, nonlin=False, seed=0)
+    x = [Value(0.5), Value(-2.0)]
+    out = n(x)
+    assert out._op == "w·x+b"
+    assert out._prev == (n.w[0], n.w[1], x[0], x[1], n.b)
+    assert out._local_grads == (0.5, -2.0, n.w[0].data, n.w[1].data, 1.0)
+
+
+def test_a_layer_wraps_plain_inputs_once_for_all_its_neurons():
+    layer = Layer(2, 3, seed=0)
+    outs = layer([1.0, 2.0])
+    inputs = [o._prev[0]._prev[2:4] for o in outs]  # relu -> w·x+b -> (w0, w1, x0, x1, b)
+    assert inputs[0] == inputs[1] == inputs[2]
+    assert [x.data for x in inputs[0]] == [1.0, 2.0]
+
+
+def _unfused_forward(model, x):
+    """The same MLP built from separate * and + nodes, as in the lecture."""
+    for layer in model.layers:
+        outs = []
+        for n in layer.neurons:
+            act = sum((wi * xi for wi, xi in zip(n.w, x)), n.b)
+            outs.append(act if n.activation == "linear" else getattr(act, n.activation)())
+        x = outs
+    return x[0]
+
+
+def test_fused_neuron_trains_bit_for_bit_like_products_and_a_sum():
+    """The single w·x+b node is only an optimisation: every number is identical."""
+    from micrograd_course.datasets import make_moons, to_plus_minus
+    from micrograd_course.losses import hinge_loss, l2_penalty
+
+    xs, labels = make_moons(30, noise=0.1, seed=2)
+    ys = to_plus_minus(labels)
+    fused, unfused = MLP(2, [8, 8, 1], seed=5), MLP(2, [8, 8, 1], seed=5)
+    history = {}
+    for model, forward in ((fused, lambda m, x: m(x)), (unfused, _unfused_forward)):
+        losses = []
+        for _ in range(5):
+            inputs = [[Value(a), Value(b)] for a, b in xs]
+            loss = hinge_loss([forward(model, x) for x in inputs], ys) + l2_penalty(model.parameters(), 1e-3)
+            model.zero_grad()
+            loss.backward()
+            losses.append(loss.data)
+            for p in model.parameters():
+                p.data -= 0.5 * p.grad
+        history[forward] = losses
+    assert list(history.values())[0] == list(history.values())[1]
+    assert [p.data for p in fused.parameters()] == [p.data for p in unfused.parameters()]
+    assert [p.grad for p in fused.parameters()] == [p.grad for p in unfused.parameters()]
