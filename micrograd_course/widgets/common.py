@@ -109,6 +109,13 @@ class Canvas:
         return png
 
 
+def mark(widget, name, **controls):
+    """CSS classes for a widget and its controls (mgc-NAME, mgc-NAME-CONTROL), for styling and browser tests."""
+    widget.add_class(f"mgc-{name}")
+    for control_name, control in controls.items():
+        control.add_class(f"mgc-{name}-{control_name}")
+
+
 def _numbers(values):
     return ",".join(f"{v:.6g}" for v in values)
 
@@ -209,4 +216,5 @@ def slider_layout(width=280):
     return {"width": f"{width}px", "min_width": f"{width}px"}
 
 
-WIDE_LABEL = {"description_width": "initial"}
+WIDE_LABEL = {"description_width": "initial"}  # the label takes the room it needs
+SHORT_LABEL = {"description_width": "30px"}  # for one-letter labels such as x and h

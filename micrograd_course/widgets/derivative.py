@@ -6,7 +6,7 @@ import math
 import ipywidgets as widgets
 
 from ..engine import Value
-from .common import PAGE_WIDTH, Canvas, data_range, fmt, plain_log_labels, slider_layout, table
+from .common import PAGE_WIDTH, SHORT_LABEL, mark, Canvas, data_range, fmt, plain_log_labels, slider_layout, table
 
 
 def lecture_polynomial(x):
@@ -37,16 +37,17 @@ class DerivativeExplorer(widgets.VBox):
         self.x_range = x_range
         self.x_slider = widgets.FloatSlider(
             value=x, min=x_range[0], max=x_range[1], step=0.01, description="x",
-            continuous_update=True, readout_format=".2f", layout=slider_layout())
+            continuous_update=True, readout_format=".2f", layout=slider_layout(400), style=SHORT_LABEL)
         self.h_slider = widgets.FloatLogSlider(
             value=0.1, base=10, min=H_EXPONENTS[0], max=H_EXPONENTS[1], step=0.25, description="h",
-            readout_format=".1e", layout=slider_layout())
+            readout_format=".1e", layout=slider_layout(400), style=SHORT_LABEL)
         self.readout = widgets.HTML(layout={"min_height": "90px"})
         self._setup_plot()
         self.plot = self._canvas.widget
         title = widgets.HTML(f"<b>Derivative explorer</b>: {html.escape(name)}")
         sliders = widgets.HBox([self.x_slider, self.h_slider], layout={"flex_flow": "row wrap"})
         super().__init__([title, sliders, self.readout, self.plot])
+        mark(self, "derivative-explorer", x=self.x_slider, h=self.h_slider)
         self.x_slider.observe(self._update, names="value")
         self.h_slider.observe(self._update, names="value")
         self._update()

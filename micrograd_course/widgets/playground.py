@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from .. import datasets
 from ..losses import accuracy, hinge_loss, l2_penalty
 from ..nn import MLP
-from .common import PAGE_WIDTH, WIDE_LABEL, Canvas, data_range, integer_ticks, nice_ceiling, slider_layout
+from .common import PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, integer_ticks, nice_ceiling, slider_layout
 
 # A training loss above this many times the starting loss (at least 1, a classifier that
 # says 0 everywhere) means the run has blown up: it is reported as diverged and stops.
@@ -133,6 +133,10 @@ class TrainingPlayground(widgets.VBox):
             _row(self.train_button, self.step_button, self.reset_button),
         ])
         super().__init__([widgets.HTML("<b>Training playground</b>"), controls, self.status, self.plot])
+        mark(self, "playground", dataset=self.dataset, noise=self.noise, hidden=self.hidden,
+             activation=self.activation, lr=self.lr, l2=self.l2, use_l2=self.use_l2, batch=self.batch_size,
+             seed=self.seed, train=self.train_button, step=self.step_button, reset=self.reset_button,
+             status=self.status)
         self.train_button.on_click(lambda _b: self.toggle_training())
         self.step_button.on_click(lambda _b: self.step(1))
         self.reset_button.on_click(lambda _b: self.reset())

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..engine import Value
-from .common import (PAGE_WIDTH, WIDE_LABEL, Canvas, data_range, decade_limits, fmt, integer_ticks,
+from .common import (PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, decade_limits, fmt, integer_ticks,
                      slider_layout, table)
 from .derivative import lecture_polynomial
 
@@ -143,6 +143,7 @@ class StepSizeExplorer(widgets.VBox):
             self.problem,
             widgets.HBox([self.lr_slider, self.steps_slider], layout={"flex_flow": "row wrap"}),
             self.readout, self.plot])
+        mark(self, "step-size-explorer", problem=self.problem, lr=self.lr_slider, steps=self.steps_slider)
         for control in (self.problem, self.lr_slider, self.steps_slider):
             control.observe(self._update, names="value")
         self._update()

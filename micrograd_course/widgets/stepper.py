@@ -5,7 +5,7 @@ import html
 import ipywidgets as widgets
 
 from ..engine import topological_order
-from .common import fmt, graph_svg
+from .common import fmt, graph_svg, mark
 
 _RULES = {
     "+": "passes its grad through unchanged",
@@ -68,6 +68,8 @@ class BackpropStepper(widgets.VBox):
                          "(unlabelled values are named n1, n2, ... and constants k1, k2, ... in the graph)"),
             widgets.HBox([self.back_button, self.step_button, self.reset_button]),
             self.readout, self.graph])
+        mark(self, "backprop-stepper", back=self.back_button, step=self.step_button,
+             reset=self.reset_button, readout=self.readout)
         self.step_button.on_click(lambda _b: self.step())
         self.back_button.on_click(lambda _b: self.back())
         self.reset_button.on_click(lambda _b: self.reset())

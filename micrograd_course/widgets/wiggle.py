@@ -5,7 +5,7 @@ import math
 import ipywidgets as widgets
 
 from ..engine import Value, topological_order
-from .common import WIDE_LABEL, Canvas, data_range, fmt, graph_svg, round_limits, table
+from .common import WIDE_LABEL, mark, Canvas, data_range, fmt, graph_svg, round_limits, table
 
 
 class WiggleExplorer(widgets.VBox):
@@ -48,6 +48,7 @@ class WiggleExplorer(widgets.VBox):
                 "there; the table's grads are at the base point, so they differ once you nudge."),
                 self.graph]
         super().__init__(children)
+        mark(self, "wiggle-explorer", leaf=self.selected, **{f"h-{n}": s for n, s in self.sliders.items()})
         for slider in self.sliders.values():
             slider.observe(self._update, names="value")
         self.selected.observe(self._update, names="value")
