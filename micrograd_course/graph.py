@@ -81,7 +81,7 @@ def _escape(text):
 
 # Drawings are scaled to fit this many CSS pixels (a notebook column), but never below
 # MIN_SCALE of their natural size: smaller text would be unreadable, so a big graph scrolls.
-FIT_WIDTH = 880
+FIT_WIDTH = 820
 MIN_SCALE = 0.7
 _PX_PER_PT = 4 / 3  # browsers draw 1pt as 1.333 CSS pixels
 

@@ -72,7 +72,7 @@ def test_derivative_explorer_redraws_its_plot_sharply():
     # Twice as many pixels as the image takes on the page, so it stays sharp on HiDPI screens.
     width, height = png_size(ex._canvas.last_png)
     assert (width, height) == (2 * ex._canvas.width, 2 * ex._canvas.height)
-    assert f'width="{ex._canvas.width}"' in ex.plot.value and ex._canvas.width <= 900
+    assert f'width="{ex._canvas.width}"' in ex.plot.value and ex._canvas.width <= 820
 
 
 def test_derivative_explorer_keeps_both_secant_points_and_the_error_marker_in_view():

@@ -131,7 +131,7 @@ def test_loss_axis_rescales_at_every_redraw():
 def test_pictures_are_sharp_labelled_and_test_points_stand_apart():
     pg = small()
     assert png_size(pg._canvas.last_png) == (2 * pg._canvas.width, 2 * pg._canvas.height)
-    assert pg._canvas.width <= 900
+    assert pg._canvas.width <= 820
     boundary, curves = pg._canvas.axes
     assert boundary.get_xlabel() and boundary.get_ylabel()
     assert_data_inside(pg.plot.value, 0)

@@ -21,8 +21,9 @@ from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator, NullFormatt
 
 from ..graph import draw_graph
 
-# The notebook column the widgets are laid out for (JupyterLab with the file browser open).
-PAGE_WIDTH = 900
+# The width the widgets are laid out for: a 900 px notebook (JupyterLab at 1024 px with the
+# file browser open) minus the prompt column. In a narrower column the plots shrink to fit.
+PAGE_WIDTH = 820
 # Pixels per CSS pixel in the plot images: 2 keeps lines and text sharp on HiDPI screens.
 DENSITY = 2
 FONT_SIZE = 10  # points, at 100 dpi: about 13 CSS pixels, like the notebook's text
@@ -53,7 +54,7 @@ class Canvas:
         self._animated = []
         self._background, self._layout = None, None
         self.full_draws = 0  # how often the cached background had to be redrawn (for tests)
-        self.widget = widgets.HTML(layout={"width": f"{width}px", "height": f"{height + 4}px"})
+        self.widget = widgets.HTML(layout={"width": "100%", "max_width": f"{width}px"})
 
     def animate(self, *artists):
         """Artists that change from one redraw to the next (lines, markers, images, notes)."""
@@ -105,6 +106,7 @@ class Canvas:
         self.last_png = png
         self.widget.value = (
             f'<img class="mgc-plot" width="{self.width}" height="{self.height}" '
+            'style="max-width:100%;height:auto" '
             f'{" ".join(attributes)} src="data:image/png;base64,{source}">')
         return png
 

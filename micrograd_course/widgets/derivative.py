@@ -37,10 +37,10 @@ class DerivativeExplorer(widgets.VBox):
         self.x_range = x_range
         self.x_slider = widgets.FloatSlider(
             value=x, min=x_range[0], max=x_range[1], step=0.01, description="x",
-            continuous_update=True, readout_format=".2f", layout=slider_layout(400), style=SHORT_LABEL)
+            continuous_update=True, readout_format=".2f", layout=slider_layout(390), style=SHORT_LABEL)
         self.h_slider = widgets.FloatLogSlider(
             value=0.1, base=10, min=H_EXPONENTS[0], max=H_EXPONENTS[1], step=0.25, description="h",
-            readout_format=".1e", layout=slider_layout(400), style=SHORT_LABEL)
+            readout_format=".1e", layout=slider_layout(390), style=SHORT_LABEL)
         self.readout = widgets.HTML(layout={"min_height": "90px"})
         self._setup_plot()
         self.plot = self._canvas.widget
@@ -78,7 +78,7 @@ class DerivativeExplorer(widgets.VBox):
     def _setup_plot(self):
         f, (lo, hi) = self.f, self.x_range
         hi += 10 ** H_EXPONENTS[1]  # room for the secant's second point x + h at the largest h
-        self._canvas = Canvas(PAGE_WIDTH - 20, 300, panels=2,
+        self._canvas = Canvas(PAGE_WIDTH, 300, panels=2,
                               margins=dict(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.3))
         curve, errors = self._canvas.axes
         grid = [lo + (hi - lo) * i / 200 for i in range(201)]

@@ -281,7 +281,7 @@ class TrainingPlayground(widgets.VBox):
     # -------------------------------------------------------------- drawing
 
     def _setup_plot(self):
-        self._canvas = Canvas(PAGE_WIDTH - 20, 360, panels=2,
+        self._canvas = Canvas(PAGE_WIDTH, 350, panels=2,
                               margins=dict(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.25))
         boundary, curves = self._canvas.axes
         self._image = boundary.imshow(np.zeros((2, 2)), origin="lower", cmap="coolwarm", alpha=0.35,
@@ -298,8 +298,7 @@ class TrainingPlayground(widgets.VBox):
             fontsize=9, loc="upper right", framealpha=0.8)
         self._train_curve, = curves.plot([], [], label="train")
         self._test_curve, = curves.plot([], [], label="test")
-        self._blowup, = curves.plot([], [], "^", color="tab:red", ms=10, clip_on=False,
-                                    label="diverged")
+        self._blowup, = curves.plot([], [], "^", color="tab:red", ms=10, clip_on=False)
         self._blowup_note = curves.text(0.5, 0.5, "", transform=curves.transAxes, ha="center",
                                         color="tab:red", fontsize=10)
         self._canvas.animate(self._image, self._train_points, self._test_points, self._train_curve,

@@ -178,7 +178,7 @@ class StepSizeExplorer(widgets.VBox):
         self._draw(s)
 
     def _setup_plot(self):
-        self._canvas = Canvas(PAGE_WIDTH - 20, 300, panels=2,
+        self._canvas = Canvas(PAGE_WIDTH, 300, panels=2,
                               margins=dict(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.3))
         left, right = self._canvas.axes
         lo, hi = self.x_range

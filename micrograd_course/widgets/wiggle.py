@@ -5,7 +5,7 @@ import math
 import ipywidgets as widgets
 
 from ..engine import Value, topological_order
-from .common import WIDE_LABEL, mark, Canvas, data_range, fmt, graph_svg, round_limits, table
+from .common import PAGE_WIDTH, WIDE_LABEL, mark, Canvas, data_range, fmt, graph_svg, round_limits, table
 
 
 class WiggleExplorer(widgets.VBox):
@@ -103,7 +103,7 @@ class WiggleExplorer(widgets.VBox):
             self.graph.value = graph_svg(s["nudged_root"], highlight=nudged)
 
     def _setup_plot(self):
-        self._canvas = Canvas(520, 330, margins=dict(left=0.15, right=0.97, bottom=0.15, top=0.9))
+        self._canvas = Canvas(PAGE_WIDTH - 340, 320, margins=dict(left=0.15, right=0.97, bottom=0.15, top=0.9))
         ax = self._canvas.axes[0]
         # The real output is a broad pale line under the dashed prediction, so both stay
         # visible even where they coincide (an output linear in the leaf).
