@@ -41,6 +41,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_widgets.py
 
 exercises: install
 	$(BIN)/python -m micrograd_course.coursework generate

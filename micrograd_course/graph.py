@@ -11,6 +11,7 @@ turns it into a picture. We look for one in this order:
 """
 
 import os
+import re
 import shutil
 import sys
 import sysconfig
@@ -20,7 +21,7 @@ import graphviz.backend.dot_command
 
 from .engine import topological_order
 
-__all__ = ["draw_graph", "find_renderer", "configure_renderer", "GraphvizNotFoundError"]
+__all__ = ["draw_graph", "GraphDrawing", "find_renderer", "configure_renderer", "GraphvizNotFoundError"]
 
 ENV_VARIABLE = "MICROGRAD_COURSE_DOT"
 
@@ -78,40 +79,96 @@ def _escape(text):
     return text
 
 
-def draw_graph(root, highlight=(), rankdir="LR", show_grad=True):
+# Drawings are scaled to fit this many CSS pixels (a notebook column), but never below
+# MIN_SCALE of their natural size: smaller text would be unreadable, so a big graph scrolls.
+FIT_WIDTH = 820
+MIN_SCALE = 0.7
+_PX_PER_PT = 4 / 3  # browsers draw 1pt as 1.333 CSS pixels
+
+
+class GraphDrawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that a notebook shows fitted to the page width.
+
+    ``.source``, ``.pipe()`` and ``.render()`` behave as for any Digraph;
+    only the picture a notebook displays is resized (see ``svg``).
+    """
+
+    def svg(self, inline=False, fit_width=FIT_WIDTH):
+        """The drawing as SVG text, sized for a page ``fit_width`` pixels wide.
+
+        A drawing narrower than that keeps its natural size; a wider one is
+        shrunk to fit, but never below ``MIN_SCALE``, so its text stays
+        readable and the page scrolls instead. ``inline=True`` drops the XML
+        prolog and wraps the SVG in a horizontally scrolling block, for HTML.
+        """
+        svg = self.pipe(format="svg", encoding="utf-8")
+        svg = svg[svg.index("<svg"):]  # the XML prolog and comments are not wanted in HTML
+        match = re.match(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+        if match:
+            width, height = (float(g) * _PX_PER_PT for g in match.groups())
+            scale = max(MIN_SCALE, min(1.0, fit_width / width))
+            svg = svg.replace(match.group(0),
+                              f'<svg width="{width * scale:.0f}px" height="{height * scale:.0f}px"', 1)
+        if inline:
+            return f'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">{svg}</div>'
+        return svg
+
+    def _repr_image_svg_xml(self):
+        return self.svg()
+
+
+
+
+def draw_graph(root, highlight=(), rankdir="LR", show_grad=True, labels=None):
     """Draw the graph that produced ``root``, left to right.
 
-    Every value is a record ``{ label | data | grad }``; an operation gets its
-    own small oval between its inputs and its output. ``highlight`` is a
-    collection of Values to fill in gold, or a dict from Value to a Graphviz
-    colour name. Nodes are named by their position in a
-    fixed traversal order, never by memory address, so the same expression
-    always gives the same picture.
+    Every value is a box with its label, ``data`` and ``grad`` stacked;
+    an operation gets its own small oval between its inputs and its output.
+    An operation with many inputs (a neuron's fused ``w·x+b``, an n-ary
+    sum) is still one oval, with an arrow from every input.
 
-    Returns a ``graphviz.Digraph``: a notebook displays it; ``.render()``
-    or ``.pipe()`` write it out.
+    ``highlight`` is a collection of Values to fill in gold, or a dict from
+    Value to a Graphviz colour name. ``labels`` is an optional dict from
+    Value to a name, shown for values that have no ``label`` of their own
+    (e.g. ``{w: "w0" for ...}`` for a hand-built neuron's weights). Nodes
+    are named by their position in a fixed traversal order, never by memory
+    address, so the same expression always gives the same picture.
+
+    Only ``data``, ``grad``, ``label``, ``_prev`` and ``_op`` are read, so
+    any Value-like class with those attributes can be drawn.
+
+    Returns a ``GraphDrawing`` (a ``graphviz.Digraph``): a notebook shows it
+    fitted to the page; ``.render()`` or ``.pipe()`` write it out.
     """
     configure_renderer()
     colours = highlight if isinstance(highlight, dict) else dict.fromkeys(highlight, "gold")
+    labels = labels or {}
     nodes = topological_order(root)
     names = {v: f"v{i}" for i, v in enumerate(nodes)}  # Values hash by identity
 
-    dot = graphviz.Digraph(
+    dot = GraphDrawing(
         format="svg",
-        graph_attr={"rankdir": rankdir, "nodesep": "0.15", "ranksep": "0.3"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        graph_attr={"rankdir": rankdir, "nodesep": "0.12", "ranksep": "0.25"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11", "height": "0.3"},
+        edge_attr={"arrowsize": "0.6"},
     )
     for v in nodes:
         name = names[v]
-        fields = [_escape(v.label)] if v.label else []
+        fields = [_escape(str(getattr(v, "label", "") or labels.get(v, "")))]
         fields.append(f"data {v.data:.4f}")
         if show_grad:
             fields.append(f"grad {v.grad:.4f}")
+        fields = [f for f in fields if f]
         style = {"style": "filled", "fillcolor": colours[v]} if v in colours else {}
-        dot.node(name, label="{ " + " | ".join(fields) + " }", shape="record", **style)
+        # In a left-to-right drawing a record's top-level fields stack vertically,
+        # which keeps every box narrow; in a top-to-bottom one, braces do that.
+        text = " | ".join(fields)
+        dot.node(name, label=text if rankdir in ("LR", "RL") else "{ " + text + " }", shape="record",
+                 width="1.0", **style)  # a minimum width: the box keeps its size as grads change
         if v._op:
-            dot.node(name + "op", label=_escape(v._op), shape="ellipse", margin="0.02")
-            dot.edge(name + "op", name)
+            op_name = name + "op"
+            dot.node(op_name, label=_escape(str(v._op)), shape="ellipse", margin="0.02,0.01")
+            dot.edge(op_name, name)
             for child in v._prev:
-                dot.edge(names[child], name + "op")
+                dot.edge(names[child], op_name)
     return dot

@@ -1,7 +1,14 @@
-"""A real browser: Voila serves a notebook with the wiggle explorer, Chromium moves a slider.
+"""A real browser: Voila serves every explorer and the playground, Chromium drives them to extremes.
+
+One Voila server and one page for the whole module (starting them is most
+of the cost). Each test drives one widget through the page as a student
+would (keyboard on sliders, typing, clicking) and asserts on what the page
+shows: numbers in the readouts, button labels, the axis limits each plot
+reports next to the range of its data, and the size of every control.
+Screenshots at 1400 and 1024 px wide go to test-artifacts/.
 
 Needs Debian's chromium, voila and playwright (CI installs all three; see
-.ci/run). Without them the test is skipped with the reason printed.
+.ci/run). Without them the tests are skipped with the reason printed.
 Playwright never downloads a browser here: it drives /usr/bin/chromium,
 and every request that does not go to this machine is blocked.
 """
@@ -31,12 +38,26 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/")
+WAIT = 60_000  # ms; the machine may be busy
 
-DEMO_SOURCE = """\
-from micrograd_course.explore import wiggle_explorer
-
-explorer = wiggle_explorer(lambda a, b, c, f: (a * b + c) * f, a=2.0, b=-3.0, c=10.0, f=-2.0)
-explorer"""
+CELLS = [
+    "from micrograd_course.explore import backprop_stepper, derivative_explorer, step_size_explorer, wiggle_explorer\n"
+    "from micrograd_course.playground import training_playground\n"
+    "from micrograd_course import Value, draw_graph",
+    "derivative_explorer()",
+    "wiggle_explorer(lambda a, b, c, f: (a * b + c) * f, a=2.0, b=-3.0, c=10.0, f=-2.0)",
+    "step_size_explorer()",
+    "x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')\n"
+    "w1, w2 = Value(-3.0, label='w1'), Value(1.0, label='w2')\n"
+    "b = Value(6.8813735870195432, label='b')\n"
+    "backprop_stepper((x1 * w1 + x2 * w2 + b).tanh())",
+    "training_playground(n_samples=80, hidden='8,8')",
+    # A graph about 990 px wide at its natural size: it must be fitted to the page.
+    "y = Value(0.5, label='x')\n"
+    "for _ in range(2):\n"
+    "    y = (y * 0.9).tanh()\n"
+    "draw_graph(y)",
+]
 
 
 def free_port():
@@ -78,45 +99,241 @@ def voila_server(notebook, state_dir):
         log.close()
 
 
-def cell_text(page, name):
-    return page.locator(f'td[data-name="{name}"]').inner_text().strip()
-
-
-def test_moving_a_slider_in_chromium_updates_the_numbers(tmp_path):
-    notebook = tmp_path / "wiggle.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(DEMO_SOURCE)])
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """One Voila page with every widget, in Chromium at 1400 x 1000."""
+    state = tmp_path_factory.mktemp("voila")
+    notebook = state / "widgets.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebook)
     ARTIFACTS.mkdir(exist_ok=True)
-
-    with voila_server(notebook, tmp_path) as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                    chromium_sandbox=False)
+    with voila_server(notebook, state) as url, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, chromium_sandbox=False)
         try:
-            page = browser.new_page(viewport={"width": 1100, "height": 1100})
-            blocked = []
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.route("**/*", lambda route: route.continue_() if LOCAL.match(route.request.url)
-                       else (blocked.append(route.request.url), route.abort()))
-            page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-            page.wait_for_selector('td[data-name="actual"]', timeout=60_000)
-            assert cell_text(page, "actual") == "0.000000"
-            assert cell_text(page, "grad_a") == "6.000000"
-
-            handle = page.locator(".noUi-handle").first  # the slider "h for a"
-            handle.focus()
-            for _ in range(5):
-                page.keyboard.press("ArrowRight")
-            page.wait_for_function(
-                "() => document.querySelector('td[data-name=\"h_a\"]').innerText.trim() !== '0.000000'",
-                timeout=10_000)
-            page.wait_for_timeout(500)  # let the last key's update land
-            h = float(cell_text(page, "h_a"))
-            expected_actual = ((2.0 + h) * -3.0 + 10.0) * -2.0 - (-8.0)
-            assert h > 0
-            assert float(cell_text(page, "actual")) == pytest.approx(expected_actual, abs=1e-6)
-            assert float(cell_text(page, "predicted")) == pytest.approx(6.0 * h, abs=1e-6)
-            assert float(cell_text(page, "difference")) == pytest.approx(0.0, abs=1e-6)
-            assert "data 2." in page.locator("svg").first.inner_html() or page.locator("svg text").count() > 0
-            page.screenshot(path=str(ARTIFACTS / "voila-wiggle-explorer.png"), full_page=True)
+                       else route.abort())
+            page.goto(url, wait_until="domcontentloaded", timeout=WAIT)
+            page.wait_for_selector(".mgc-playground img.mgc-plot", timeout=WAIT)
+            page.wait_for_selector("svg .node", timeout=WAIT)
+            yield page
         finally:
             browser.close()
+
+
+# ---------------------------------------------------------------- reading the page
+
+def text(page, selector):
+    return page.locator(selector).first.inner_text().strip()
+
+
+def plot_fits(page, widget, panel):
+    """Assert that the data a plot reports lies within the axis limits it reports."""
+    img = page.locator(f".mgc-{widget} img.mgc-plot").first
+    limits = [float(v) for v in img.get_attribute(f"data-axes{panel}").split(",")]
+    data = [float(v) for v in img.get_attribute(f"data-data{panel}").split(",")]
+    x0, x1, y0, y1 = limits
+    assert x0 <= data[0] and data[1] <= x1, f"{widget} panel {panel}: x data {data[:2]} outside {limits[:2]}"
+    assert y0 <= data[2] and data[3] <= y1, f"{widget} panel {panel}: y data {data[2:]} outside {limits[2:]}"
+    return limits, data
+
+
+def wait_for_change(page, selector, before):
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText.trim() !== old; }",
+        arg=[selector, before], timeout=WAIT)
+
+
+def slide_to_end(page, slider_class, key):
+    """Move a slider to one end with the keyboard (Home or End), as a student could."""
+    handle = page.locator(f".{slider_class} .noUi-handle").first
+    handle.focus()
+    page.keyboard.press(key)
+
+
+def screenshot(page, name):
+    """The whole page, not only the window: Voila scrolls inside a container, so grow the window to fit."""
+    size = page.viewport_size
+    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": size["width"], "height": min(height + 20, 12000)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / name))
+    page.set_viewport_size(size)
+
+
+CRAMPED = """() => {
+    // Controls whose label is cut off, or whose slider track has collapsed to a bare handle.
+    const problems = [];
+    for (const box of document.querySelectorAll('.widget-inline-hbox')) {
+        const label = box.querySelector(':scope > .widget-label');
+        if (label && label.offsetParent && label.scrollWidth > label.clientWidth + 1 && label.innerText.trim())
+            problems.push('label cut off: ' + label.innerText);
+        const track = box.querySelector('.slider-container');
+        if (track && track.offsetParent && track.getBoundingClientRect().width < 100)
+            problems.push('slider track only ' + Math.round(track.getBoundingClientRect().width)
+                          + ' px: ' + (label ? label.innerText : '?'));
+        if (label && label.offsetParent && box.getBoundingClientRect().width < label.scrollWidth)
+            problems.push('widget narrower than its label: ' + label.innerText);
+    }
+    for (const select of document.querySelectorAll('.widget-dropdown select')) {
+        if (select.offsetParent && select.getBoundingClientRect().width < 60)
+            problems.push('dropdown only ' + Math.round(select.getBoundingClientRect().width) + ' px');
+    }
+    return problems;
+}"""
+
+OVERFLOW = """() => {
+    // Anything cut off on the right: by the window, or by a box around it that hides or scrolls
+    // what sticks out (graph drawings are allowed to scroll, but only when wider than 820 px).
+    const out = [];
+    for (const e of document.querySelectorAll('.mgc-plot, .widget-inline-hbox, .widget-button, .mgc-graph > svg')) {
+        if (!e.offsetParent) continue;
+        const right = e.getBoundingClientRect().right;
+        if (right > document.documentElement.clientWidth + 1) out.push(e.className + ' leaves the window');
+        const scrollable = e.tagName === 'svg' && e.getBoundingClientRect().width > 820;
+        for (let a = e.parentElement; a && a !== document.body && !scrollable; a = a.parentElement) {
+            const style = getComputedStyle(a);
+            if (style.overflowX !== 'visible' && right > a.getBoundingClientRect().right + 1) {
+                out.push((e.className.baseVal ?? e.className) + ' cut off by ' + a.className);
+                break;
+            }
+        }
+    }
+    return out;
+}"""
+
+
+# ---------------------------------------------------------------- the tests
+
+def test_every_widget_is_shown_sharp_and_uncramped_at_1400px(page):
+    for name in ("derivative-explorer", "wiggle-explorer", "step-size-explorer", "backprop-stepper", "playground"):
+        assert page.locator(f".mgc-{name}").count() == 1, name
+    for img in page.locator("img.mgc-plot").all():
+        shown = img.evaluate("e => [e.clientWidth, e.naturalWidth]")
+        assert shown[1] >= 2 * shown[0] - 1, "plots are sent at twice their size on the page"
+    assert page.evaluate(CRAMPED) == []
+    assert page.evaluate(OVERFLOW) == []
+    screenshot(page, "widgets-1400.png")
+
+
+def test_a_static_graph_is_fitted_to_the_page(page):
+    graph = page.locator(".jp-OutputArea-output svg, .jp-RenderedSVG img").last
+    width = graph.evaluate("e => e.getBoundingClientRect().width")
+    assert 0.7 * 989 <= width <= 820  # shrunk to the page, not below 0.7 of its natural size
+
+
+def test_derivative_explorer_at_both_ends_of_h(page):
+    readout = ".mgc-derivative-explorer [data-name='verdict']"
+    for key, words, h in (("End", "too large", "1.0e+00"), ("Home", "too small", "1.0e-16")):
+        slide_to_end(page, "mgc-derivative-explorer-h", key)
+        page.wait_for_function(
+            "h => document.querySelector(\".mgc-derivative-explorer td[data-name='h']\").innerText.trim() === h",
+            arg=h, timeout=WAIT)
+        assert words in text(page, readout)
+        plot_fits(page, "derivative-explorer", 0)  # both secant points, even x + h = 4 at h = 1
+        plot_fits(page, "derivative-explorer", 1)
+        page.locator(".mgc-derivative-explorer").screenshot(path=str(ARTIFACTS / f"derivative-h-{key.lower()}.png"))
+
+
+def test_wiggle_explorer_plot_agrees_with_the_table(page):
+    summary = ".mgc-wiggle-explorer td[data-name='output']"
+    before = text(page, summary)
+    page.locator(".mgc-wiggle-explorer-h-c .noUi-handle").first.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    wait_for_change(page, summary, before)
+    page.wait_for_timeout(500)  # let the last key's update land
+    h = float(text(page, ".mgc-wiggle-explorer td[data-name='h_c']"))
+    assert h > 0
+    assert float(text(page, summary)) == pytest.approx((2.0 * -3.0 + 10.0 + h) * -2.0, abs=1e-6)
+    assert float(text(page, ".mgc-wiggle-explorer td[data-name='difference']")) == pytest.approx(0.0, abs=1e-6)
+    plot_fits(page, "wiggle-explorer", 0)
+    page.locator(".mgc-wiggle-explorer").screenshot(path=str(ARTIFACTS / "wiggle.png"))
+
+
+def test_step_size_explorer_at_the_highest_learning_rate(page):
+    verdict = ".mgc-step-size-explorer td[data-name='verdict']"
+    assert text(page, ".mgc-step-size-explorer td[data-name='lr']") == "0.05"
+    before = text(page, verdict)
+    slide_to_end(page, "mgc-step-size-explorer-lr", "End")
+    wait_for_change(page, verdict, before)
+    assert text(page, verdict) == "diverged"
+    assert text(page, ".mgc-step-size-explorer td[data-name='lr']") == "10"
+    plot_fits(page, "step-size-explorer", 1)
+    page.locator(".mgc-step-size-explorer").screenshot(path=str(ARTIFACTS / "step-size-lr-10.png"))
+    plot = page.locator(".mgc-step-size-explorer img.mgc-plot")
+    before = plot.get_attribute("src")
+    page.locator(".mgc-step-size-explorer-problem button", has_text="MLP").click()
+    page.wait_for_function(
+        "old => document.querySelector('.mgc-step-size-explorer img.mgc-plot').src !== old",
+        arg=before, timeout=WAIT)
+    assert text(page, verdict) == "diverged"
+    plot_fits(page, "step-size-explorer", 1)
+
+
+def test_backprop_stepper_names_nodes_and_keeps_its_height(page):
+    readout = page.locator(".mgc-backprop-stepper-readout")
+    height = readout.evaluate("e => e.getBoundingClientRect().height")
+    below = page.locator(".mgc-backprop-stepper .mgc-graph").evaluate("e => e.getBoundingClientRect().top")
+    for expected in ("n5 = tanh(n4)", "n4 = n3 + b"):
+        before = text(page, ".mgc-backprop-stepper [data-name='step']")
+        page.locator(".mgc-backprop-stepper-step").click()
+        wait_for_change(page, ".mgc-backprop-stepper [data-name='step']", before)
+        assert expected in text(page, ".mgc-backprop-stepper [data-name='step']")
+        assert readout.evaluate("e => e.getBoundingClientRect().height") == height
+        assert page.locator(".mgc-backprop-stepper .mgc-graph").evaluate(
+            "e => e.getBoundingClientRect().top") == below  # nothing below the readout jumps
+    assert "[" not in readout.inner_text()
+
+
+def test_playground_refuses_an_invalid_entry(page):
+    train = page.locator(".mgc-playground-train")
+    hidden = page.locator(".mgc-playground-hidden input")
+    hidden.fill("16,x")
+    page.wait_for_selector(".mgc-playground [data-name='error']", timeout=WAIT)
+    assert "like 16,16" in text(page, ".mgc-playground [data-name='error']")
+    assert train.is_disabled() and "train" in train.inner_text()
+    train.click(force=True)  # a click on the disabled button starts nothing
+    page.wait_for_timeout(500)
+    assert "train" in train.inner_text() and "pause" not in train.inner_text()
+    page.locator(".mgc-playground").screenshot(path=str(ARTIFACTS / "playground-invalid.png"))
+    hidden.fill("8,8")
+    page.wait_for_selector(".mgc-playground [data-name='state']", timeout=WAIT)
+    assert not train.is_disabled()
+
+
+def test_playground_at_the_highest_learning_rate_says_diverged(page):
+    slide_to_end(page, "mgc-playground-lr", "End")
+    page.wait_for_function(
+        "() => document.querySelector('.mgc-playground-lr .widget-readout').innerText.trim() === '10.0'",
+        timeout=WAIT)
+    page.locator(".mgc-playground-activation select").select_option("tanh")
+    page.wait_for_function(
+        "() => document.querySelector(\".mgc-playground [data-name='steps']\").innerText.trim() === '0'",
+        timeout=WAIT)
+    train = page.locator(".mgc-playground-train")
+    train.click()
+    page.wait_for_function(
+        "() => document.querySelector(\".mgc-playground [data-name='state']\").innerText.startsWith('diverged')",
+        timeout=WAIT)
+    page.wait_for_function(
+        "() => document.querySelector('.mgc-playground-train').innerText.includes('train')", timeout=WAIT)
+    limits, data = plot_fits(page, "playground", 1)
+    assert data[3] > 1.0  # the losses rose above the first view's range, and the axis followed them
+    plot_fits(page, "playground", 0)
+    page.locator(".mgc-playground").screenshot(path=str(ARTIFACTS / "playground-diverged.png"))
+
+
+def test_narrow_window_keeps_every_control_usable(page):
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    page.wait_for_timeout(500)
+    assert page.evaluate(CRAMPED) == []
+    assert page.evaluate(OVERFLOW) == []
+    screenshot(page, "widgets-1024.png")
+    # JupyterLab with the file browser open leaves about 900 px for the notebook.
+    page.set_viewport_size({"width": 900, "height": 1000})
+    page.wait_for_timeout(500)
+    assert page.evaluate(CRAMPED) == []
+    assert page.evaluate(OVERFLOW) == []
+    screenshot(page, "widgets-900.png")

@@ -9,6 +9,26 @@ from micrograd_course import Value
 from micrograd_course import explore
 
 
+def png_size(png):
+    """(width, height) from a PNG header."""
+    assert png.startswith(b"\x89PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def plot_numbers(plot_html, attribute):
+    match = re.search(rf'data-{attribute}="([^"]*)"', plot_html)
+    assert match, f"no data-{attribute} on the plot"
+    return [float(v) for v in match.group(1).split(",")]
+
+
+def assert_data_inside(plot_html, panel):
+    """The data drawn in a panel lies within that panel's axis limits (as sent to the page)."""
+    x0, x1, y0, y1 = plot_numbers(plot_html, f"axes{panel}")
+    dx0, dx1, dy0, dy1 = plot_numbers(plot_html, f"data{panel}")
+    assert x0 <= dx0 and dx1 <= x1, f"x data {dx0}..{dx1} outside the axis {x0}..{x1}"
+    assert y0 <= dy0 and dy1 <= y1, f"y data {dy0}..{dy1} outside the axis {y0}..{y1}"
+
+
 def cell(widget_html, name):
     """The text of the table cell or paragraph tagged data-name=name."""
     match = re.search(rf'data-name="{re.escape(name)}">([^<]*)<', widget_html)
@@ -43,12 +63,29 @@ def test_derivative_explorer_says_when_h_is_too_large_or_too_small():
     assert "too small" in cell(ex.readout.value, "verdict")
 
 
-def test_derivative_explorer_redraws_its_plot():
+def test_derivative_explorer_redraws_its_plot_sharply():
     ex = explore.derivative_explorer()
-    before = bytes(ex.plot.value)
-    assert before.startswith(b"\x89PNG")
+    before = ex.plot.value
+    assert before.startswith('<img class="mgc-plot"') and "data:image/png;base64," in before
     ex.x_slider.value = 0.0
-    assert bytes(ex.plot.value) != before
+    assert ex.plot.value != before
+    # Twice as many pixels as the image takes on the page, so it stays sharp on HiDPI screens.
+    width, height = png_size(ex._canvas.last_png)
+    assert (width, height) == (2 * ex._canvas.width, 2 * ex._canvas.height)
+    assert f'width="{ex._canvas.width}"' in ex.plot.value and ex._canvas.width <= 820
+
+
+def test_derivative_explorer_keeps_both_secant_points_and_the_error_marker_in_view():
+    ex = explore.derivative_explorer()
+    for x in (-1.0, 3.0, 4.0):
+        for h in (1e-16, 1e-8, 1.0):  # both ends of the h slider
+            ex.x_slider.value = x
+            ex.h_slider.value = h
+            assert_data_inside(ex.plot.value, 0)  # x + h = 5 at the far end is still on the plot
+            assert_data_inside(ex.plot.value, 1)
+            low, high = ex._canvas.axes[1].get_xlim()
+            # The marker sits at h; its whole disc needs room to either side on the log axis.
+            assert low <= h / 3 and high >= h * 3
 
 
 def test_derivative_explorer_accepts_any_value_function():
@@ -84,16 +121,52 @@ def test_wiggle_graph_shows_nudged_values_and_highlights_the_leaf():
     ex = explore.wiggle_explorer(lecture_L, a=2.0, b=-3.0, c=10.0, f=-2.0)
     ex.sliders["c"].value = 1.0
     svg = ex.graph.value
-    assert svg.startswith("<svg") and "data 11.0000" in svg
+    assert "<svg" in svg and "data 11.0000" in svg
     assert svg.count('fill="gold"') == 1
     assert not re.search(r"0x[0-9a-f]{6,}", svg)
 
 
 def test_wiggle_plot_follows_the_selected_leaf():
     ex = explore.wiggle_explorer(lecture_L, a=2.0, b=-3.0, c=10.0, f=-2.0, show_graph=False)
-    first = bytes(ex.plot.value)
+    first = ex.plot.value
     ex.selected.value = "f"
-    assert bytes(ex.plot.value) != first
+    assert ex.plot.value != first
+    assert "h of f" in ex._canvas.axes[0].get_xlabel()
+
+
+def test_wiggle_plot_table_and_graph_tell_the_same_story():
+    ex = explore.wiggle_explorer(lecture_L, a=2.0, b=-3.0, c=10.0, f=-2.0)
+    ex.selected.value = "a"
+    ex.sliders["c"].value = 0.5  # another leaf's nudge must move the plotted point too
+    ex.sliders["a"].value = 0.3
+    s = ex.state()
+    output_after = float(cell(ex.readout.value, "output"))
+    assert output_after == pytest.approx((2.3 * -3 + 10.5) * -2.0)
+    # The marker on the curve is the table's "output after", the cross on the dashed line its prediction.
+    assert ex._marker.get_ydata()[0] == pytest.approx(output_after)
+    assert ex._predicted_marker.get_ydata()[0] == pytest.approx(s["base"] + float(cell(ex.readout.value, "predicted")))
+    # The curve at the current h, with the other nudges held, passes through that point.
+    hs, outputs = ex._curve.get_data()
+    i = min(range(len(hs)), key=lambda k: abs(hs[k] - 0.3))
+    assert hs[i] == pytest.approx(0.3) and outputs[i] == pytest.approx(output_after)
+    assert_data_inside(ex.plot.value, 0)
+    # The graph shows the nudged point and says that its grads are not the table's.
+    assert "data 10.5000" in ex.graph.value
+    assert "base point" in ex.children[-2].value
+
+
+def test_wiggle_prediction_stays_visible_over_a_linear_output():
+    ex = explore.wiggle_explorer(lecture_L, a=2.0, b=-3.0, c=10.0, f=-2.0, show_graph=False)
+    ex.selected.value = "c"  # L is linear in c: curve and prediction coincide exactly
+    hs, outputs = ex._curve.get_data()
+    assert list(ex._prediction.get_ydata()) == pytest.approx(list(outputs))
+    # A broad pale curve under a thin dashed line: both remain visible where they coincide.
+    assert ex._curve.get_linewidth() >= 2 * ex._prediction.get_linewidth()
+    assert ex._prediction.get_linestyle() == "--"
+    animated = ex._canvas._animated
+    assert animated.index(ex._prediction) > animated.index(ex._curve)  # drawn on top
+    legend = ex._canvas.axes[0].get_legend()
+    assert min(t.get_fontsize() for t in legend.get_texts()) >= 9
 
 
 def test_wiggle_needs_leaves_and_a_value_result():
@@ -115,7 +188,8 @@ def test_wiggle_plot_survives_leaving_the_domain():
     (0.001, "slow crawl"),
     (0.05, "converging"),
     (0.2, "converged (zig-zagging)"),
-    (0.3, "oscillating"),
+    (0.3, "converging (zig-zagging)"),  # |1 - 6 lr| = 0.8: the zig-zags shrink
+    (0.33, "oscillating"),  # |1 - 6 lr| = 0.98: they hardly do
     (0.34, "diverging"),
     (10.0, "diverged"),
 ])
@@ -124,6 +198,38 @@ def test_step_size_verdicts_on_the_parabola(lr, verdict):
     ex.lr_slider.value = lr
     assert ex.state()["verdict"] == verdict
     assert cell(ex.readout.value, "verdict") == verdict
+
+
+def test_step_size_default_learning_rate_reads_exactly():
+    ex = explore.step_size_explorer()
+    assert ex.lr_slider.value == 0.05 and ex.lr_slider.label == "0.05"
+    assert cell(ex.readout.value, "lr") == "0.05"
+
+
+def visible_log_ticks(ax):
+    low, high = ax.get_ylim()
+    return [t for t in ax.yaxis.get_majorticklocs() if low <= t <= high]
+
+
+@pytest.mark.parametrize("problem", explore.StepSizeExplorer.PROBLEMS)
+def test_step_size_loss_axis_is_labelled_and_holds_the_data(problem):
+    ex = explore.step_size_explorer(problem=problem, steps=30)
+    for lr in (0.001, 0.05, 0.3, 0.34, 10.0):  # crawl, converge, zig-zag, diverge, blow up
+        ex.lr_slider.value = lr
+        right = ex._canvas.axes[1]
+        assert len(visible_log_ticks(right)) >= 3, lr
+        assert right.get_ylabel() and right.get_xlabel() == "step"
+        assert_data_inside(ex.plot.value, 1)
+        assert all(float(t).is_integer() for t in right.xaxis.get_majorticklocs())
+
+
+def test_step_size_plots_the_distance_to_the_minimum():
+    ex = explore.step_size_explorer(lr=0.1, steps=60)
+    s = ex.state()
+    assert ex.f_min == pytest.approx(11 / 3, abs=1e-12)  # 3x^2 - 4x + 5 at x = 2/3
+    assert s["gaps"][0] == pytest.approx(12.0 - 11 / 3)  # f(-1) = 12
+    assert s["gaps"][-1] < 1e-12  # converged: the curve falls through many decades, not flat at 3.67
+    assert "min f" in ex._canvas.axes[1].get_ylabel()
 
 
 def test_step_size_reaches_the_minimum_at_two_thirds():
@@ -169,7 +275,7 @@ def test_stepper_walks_the_backward_pass_one_node_at_a_time():
     assert "step 0 of 3" in cell(stepper.readout.value, "step")
     assert stepper.back_button.disabled
     stepper.step_button.click()
-    assert "node <b>L</b> (*)" in stepper.readout.value
+    assert "<b>L = d · f</b> (*)" in stepper.readout.value
     assert (f.grad, a.grad) == (4.0, 0.0)  # only L's rule has run
     stepper.step_button.click()
     stepper.step_button.click()
@@ -195,6 +301,42 @@ def test_stepper_highlights_the_node_and_the_children_it_writes():
     stepper.step()
     svg = stepper.graph.value
     assert svg.count('fill="gold"') == 1 and svg.count('fill="lightblue"') == 2
+
+
+def test_stepper_names_every_node_readably_and_the_same_in_the_graph():
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    stepper = explore.backprop_stepper((x1 * w1 + x2 * w2 + b).tanh())
+    heights = {stepper.readout.layout.height}
+    formulas, writes = [], ""
+    while not stepper.step_button.disabled:
+        stepper.step()
+        formulas.append(re.search(r"<b>(.*?)</b>", stepper.readout.value).group(1))
+        writes += stepper.readout.value
+        heights.add(stepper.readout.layout.height)
+        assert "[" not in stepper.readout.value  # no more "[+]" or "[*].grad"
+    assert formulas == ["n5 = tanh(n4)", "n4 = n3 + b", "n3 = n1 + n2", "n2 = x2 · w2", "n1 = x1 · w1"]
+    assert "n1.grad += 1.000000 × 0.500000 → 0.500000" in writes
+    assert len(heights) == 1  # the readout never changes height, so nothing below it jumps
+    for name in ("n1", "n2", "n3", "n4", "n5"):
+        assert f">{name}</text>" in stepper.graph.value
+
+
+def test_stepper_names_constants_and_describes_an_n_ary_node():
+    a, b = Value(3.0, label="a"), Value(4.0, label="b")
+    fused = Value(a.data * b.data + 1.0, (a, b, Value(1.0)), "w·x+b", (b.data, a.data, 1.0))
+    stepper = explore.backprop_stepper(fused * 2)
+    stepper.step()
+    stepper.step()
+    assert "n1 = w·x+b(a, b, k1)" in html.unescape(stepper.readout.value)
+    assert len(re.findall('data-name="writes"', stepper.readout.value)) == 3
+    assert "k1.grad += 1.000000 × 2.000000 → 2.000000" in html.unescape(stepper.readout.value)
+
+
+def test_readout_tables_pad_their_cells():
+    ex = explore.derivative_explorer()
+    assert re.search(r"th,\.mgc-table td\{padding:[^}]*12px", ex.readout.value)
 
 
 def test_stepper_matches_backward_on_a_larger_graph():

@@ -26,8 +26,8 @@ def test_drawing_shows_labels_data_grad_and_ops():
     L, _ = lecture_expression()
     L.backward()
     source = draw_graph(L).source
-    assert "{ a | data 2.0000 | grad 6.0000 }" in source
-    assert "{ L | data -8.0000 | grad 1.0000 }" in source
+    assert 'label="a | data 2.0000 | grad 6.0000"' in source  # stacked: left to right, fields go top down
+    assert 'label="L | data -8.0000 | grad 1.0000"' in source
     assert source.count("shape=record") == 7
     assert source.count('label="*"') == 2 and source.count('label="+"') == 1
     assert "rankdir=LR" in source
@@ -35,7 +35,7 @@ def test_drawing_shows_labels_data_grad_and_ops():
 
 def test_node_names_come_from_traversal_order_not_ids():
     L, _ = lecture_expression()
-    names = set(re.findall(r"^\s*(\w+) \[", draw_graph(L).source, re.M)) - {"graph", "node"}
+    names = set(re.findall(r"^\s*(\w+) \[", draw_graph(L).source, re.M)) - {"graph", "node", "edge"}
     assert names == {f"v{i}" for i in range(7)} | {"v2op", "v4op", "v6op"}
 
 
@@ -57,6 +57,83 @@ def test_labels_with_record_characters_are_escaped():
     v = Value(1.0, label="{x|y}")
     assert r"\{x\|y\}" in draw_graph(v).source
     draw_graph(v).pipe(format="svg")  # and the renderer accepts it
+
+
+def fused_neuron(n_inputs=3):
+    """A neuron as one node, the way the package's nn.Neuron builds it: w·x+b with children w, x, b."""
+    ws = [Value(0.5 - 0.25 * i, label=f"w{i}") for i in range(n_inputs)]
+    xs = [Value(1.0 + i, label=f"x{i}") for i in range(n_inputs)]
+    b = Value(0.1, label="b")
+    data = sum(w.data * x.data for w, x in zip(ws, xs)) + b.data
+    local = [x.data for x in xs] + [w.data for w in ws] + [1.0]
+    return Value(data, tuple(ws) + tuple(xs) + (b,), "w·x+b", tuple(local)), ws, xs, b
+
+
+def test_a_fused_neuron_node_is_one_labelled_oval_fed_by_every_input():
+    act, ws, xs, b = fused_neuron()
+    out = act.tanh()
+    out.label = "out"
+    out.backward()
+    source = draw_graph(out).source
+    assert source.count('label="w·x+b"') == 1
+    op = re.search(r'(\w+) \[label="w·x\+b"', source).group(1)
+    assert len(re.findall(rf"-> {op}\b", source)) == 7  # w0..w2, x0..x2 and b
+    for name in ("w0", "w1", "w2", "x0", "x2", "b"):
+        assert f'label="{name} | data' in source
+    assert f"grad {xs[1].grad:.4f}" in source  # the weights' and inputs' grads are drawn
+    svg = draw_graph(out).pipe(format="svg").decode()
+    assert svg.count('class="node"') == 9 + 2  # 9 values, the fused op and tanh
+
+
+def test_unlabelled_values_can_be_named_for_the_drawing():
+    w, x = Value(0.5), Value(2.0, label="x")
+    y = w * x
+    source = draw_graph(y, labels={w: "w0", x: "ignored"}).source
+    assert 'label="w0 | data 0.5000' in source
+    assert 'label="x | data 2.0000' in source  # a value's own label wins
+    assert w.label == ""  # the Value itself is not changed
+
+
+def svg_size(svg):
+    width, height = re.match(r'<svg width="(\d+)px" height="(\d+)px"', svg).groups()
+    natural = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg).groups()
+    return int(width), int(height), float(natural[0]) * 4 / 3
+
+
+def chain(n):
+    y = Value(0.5, label="x")
+    for _ in range(n):
+        y = (y * 0.9).tanh()
+    return y
+
+
+def test_a_notebook_shows_a_small_graph_at_its_natural_size():
+    L, _ = lecture_expression()
+    width, height, natural = svg_size(draw_graph(L)._repr_image_svg_xml())
+    assert natural < graph.FIT_WIDTH and width == pytest.approx(natural, abs=1)
+
+
+def test_a_wide_graph_is_shrunk_to_the_page_but_text_stays_readable():
+    wide = draw_graph(chain(2))._repr_image_svg_xml()
+    width, _, natural = svg_size(wide)
+    assert natural > graph.FIT_WIDTH and width <= graph.FIT_WIDTH
+    assert width >= graph.MIN_SCALE * natural - 1
+    huge = draw_graph(chain(30)).svg()
+    width, _, natural = svg_size(huge)
+    assert width == pytest.approx(graph.MIN_SCALE * natural, abs=1)  # wider than the page: it scrolls
+    inline = draw_graph(chain(30)).svg(inline=True)
+    assert inline.startswith('<div class="mgc-graph" style="overflow-x:auto') and "<?xml" not in inline
+
+
+def test_draws_any_value_like_class_without_a_label_attribute():
+    class Bare:  # a student's early Value: no label yet
+        def __init__(self, data, children=(), op=""):
+            self.data, self.grad, self._prev, self._op = data, 0.0, set(children), op
+
+    a, b = Bare(2.0), Bare(3.0)
+    c = Bare(6.0, (a, b), "*")
+    source = draw_graph(c).source
+    assert source.count("shape=record") == 3 and 'label="*"' in source
 
 
 def test_a_few_hundred_nodes_render():

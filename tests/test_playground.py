@@ -8,6 +8,7 @@ import pytest
 
 from micrograd_course import MLP
 from micrograd_course.playground import numpy_forward, parse_sizes, training_playground
+from test_explore import assert_data_inside, png_size
 
 
 def shown(pg, name):
@@ -69,14 +70,23 @@ def test_every_dataset_and_activation_runs(dataset):
         pg = small(dataset=dataset, activation=activation)
         pg.step(2)
         assert np.isfinite(pg.train_losses[-1])
-        assert bytes(pg.plot.value).startswith(b"\x89PNG")
+        assert pg._canvas.last_png.startswith(b"\x89PNG")
 
 
-def test_bad_hidden_sizes_say_how_to_fix_them():
+def test_bad_hidden_sizes_say_how_to_fix_them_and_start_nothing():
     pg = small()
-    pg.hidden.value = "sixteen"
+    pg.step(2)
+    pg.hidden.value = "16,x"
     assert "like 16,16" in pg.status.value
-    assert pg.step(3) != pg.step(3) or pg.model is None  # stepping does nothing, raises nothing
+    assert pg.model is None
+    assert pg.train_button.disabled and pg.step_button.disabled
+    pg.toggle_training()  # as if the (disabled) button were clicked anyway
+    assert not pg.training and pg.train_button.description == "▶ train"
+    assert np.isnan(pg.step(3))  # stepping does nothing, raises nothing
+    # The old model's picture is gone; the plot says why.
+    assert not pg._train_curve.get_visible() and "hidden layers" in pg._message.get_text()
+    pg.hidden.value = "8"
+    assert pg.model is not None and not pg.train_button.disabled
     with pytest.raises(ValueError, match="one to four hidden layers"):
         parse_sizes("0")
 
@@ -90,7 +100,75 @@ def test_a_huge_learning_rate_is_reported_not_raised():
     steps = pg.steps_done
     pg.step(5)
     assert pg.steps_done == steps  # a diverged run does not keep stepping
-    assert bytes(pg.plot.value).startswith(b"\x89PNG")
+    assert pg._canvas.last_png.startswith(b"\x89PNG")
+    assert_data_inside(pg.plot.value, 1)
+
+
+def test_diverged_is_said_at_the_first_step_that_blows_up():
+    pg = small(lr=10.0, activation="tanh")
+    first = pg.train_losses[0]
+    while not pg.diverged and pg.steps_done < 30:
+        assert shown(pg, "state") == "ok"
+        assert pg.train_losses[-1] <= 10 * max(first, 1.0)
+        pg.step(1)
+    assert pg.train_losses[-1] > 10 * max(first, 1.0)  # the step that crossed the line says so
+    assert shown(pg, "state").startswith("diverged")
+    assert pg._blowup.get_visible()
+
+
+def test_loss_axis_rescales_at_every_redraw():
+    pg = small(lr=10.0, activation="tanh")
+    start_top = pg._canvas.axes[1].get_ylim()[1]
+    while not pg.diverged and pg.steps_done < 30:
+        pg.step(1)
+        low, top = pg._canvas.axes[1].get_ylim()
+        assert low == 0 and top >= max(pg.train_losses + pg.test_losses)  # never clipped
+        assert_data_inside(pg.plot.value, 1)
+    assert max(pg.train_losses) > start_top  # the losses rose past the first view...
+    assert pg._canvas.axes[1].get_ylim()[1] > start_top  # ...and the axis followed them
+
+
+def test_pictures_are_sharp_labelled_and_test_points_stand_apart():
+    pg = small()
+    assert png_size(pg._canvas.last_png) == (2 * pg._canvas.width, 2 * pg._canvas.height)
+    assert pg._canvas.width <= 820
+    boundary, curves = pg._canvas.axes
+    assert boundary.get_xlabel() and boundary.get_ylabel()
+    assert_data_inside(pg.plot.value, 0)
+    # Training points are filled, test points hollow squares.
+    assert pg._train_points.get_facecolors()[:, 3].min() == 1.0
+    assert len(pg._test_points.get_facecolors()) == 0 or pg._test_points.get_facecolors()[:, 3].max() == 0.0
+    pg.step(3)
+    assert all(float(t).is_integer() for t in curves.xaxis.get_majorticklocs())
+
+
+def test_controls_never_collapse_narrower_than_their_label():
+    pg = small()
+    for slider in (pg.lr, pg.l2, pg.noise, pg.batch_size):
+        assert slider.layout.min_width == slider.layout.width and int(slider.layout.width[:-2]) >= 280
+    rows = pg.children[1].children
+    assert all(row.layout.flex_flow == "row wrap" for row in rows)  # narrow windows wrap, not squeeze
+    assert any(pg.use_l2 in row.children and pg.l2 in row.children for row in rows)
+
+
+def test_a_new_playground_stops_the_one_before():
+    async def scenario():
+        first = small()
+        first.toggle_training()
+        await asyncio.sleep(0.05)
+        assert first.training and first.train_button.description == "❚❚ pause"
+        second = small()  # the cell run again
+        assert not first.training and first.train_button.description == "▶ train"
+        steps = first.steps_done
+        await asyncio.sleep(0.1)
+        assert first.steps_done == steps
+        second.toggle_training()
+        await asyncio.sleep(0.05)
+        assert second.training
+        second.close()  # closing the widget stops it too
+        assert not second.training
+
+    asyncio.run(scenario())
 
 
 def test_async_training_runs_in_chunks_and_can_be_stopped():

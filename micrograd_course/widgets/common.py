@@ -1,0 +1,222 @@
+"""Helpers shared by the explorers and the playground: sharp plots, tables, numbers, graphs.
+
+Plots are drawn with matplotlib's Agg canvas (no pyplot, no global state)
+at twice the size they are shown at, so they stay sharp on HiDPI screens,
+and are sent to the page as an ``<img>`` inside an HTML widget. The image
+carries ``data-`` attributes with each panel's axis limits and data range,
+so a test (or a curious student with the browser's inspector) can check
+that what is drawn lies inside the axes.
+"""
+
+import base64
+import html
+import io
+import math
+
+import ipywidgets as widgets
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
+
+from ..graph import draw_graph
+
+# The width the widgets are laid out for: a 900 px notebook (JupyterLab at 1024 px with the
+# file browser open) minus the prompt column. In a narrower column the plots shrink to fit.
+PAGE_WIDTH = 820
+# Pixels per CSS pixel in the plot images: 2 keeps lines and text sharp on HiDPI screens.
+DENSITY = 2
+FONT_SIZE = 10  # points, at 100 dpi: about 13 CSS pixels, like the notebook's text
+
+
+class Canvas:
+    """A matplotlib figure drawn once and afterwards only updated.
+
+    Axes, tick labels and legends are most of matplotlib's cost, yet a slider
+    move usually changes only a few lines. The artists passed to ``animate``
+    are redrawn every time on top of a cached picture of everything else;
+    the cache is renewed only when an axis' limits, title or labels change.
+    That keeps a redraw well under 100 ms even at twice the display density.
+    ``width`` and ``height`` are the size on the page, in CSS pixels.
+    """
+
+    def __init__(self, width, height, panels=1, margins=None):
+        self.width, self.height = width, height
+        self.figure = Figure(figsize=(width / 100, height / 100), dpi=100 * DENSITY)
+        self.figure.subplots_adjust(**(margins or {}))
+        axes = self.figure.subplots(1, panels)
+        self.axes = list(axes) if panels > 1 else [axes]
+        for ax in self.axes:
+            ax.tick_params(labelsize=FONT_SIZE - 1)
+            ax.xaxis.label.set_size(FONT_SIZE)
+            ax.yaxis.label.set_size(FONT_SIZE)
+        self._canvas = FigureCanvasAgg(self.figure)
+        self._animated = []
+        self._background, self._layout = None, None
+        self.full_draws = 0  # how often the cached background had to be redrawn (for tests)
+        self.widget = widgets.HTML(layout={"width": "100%", "max_width": f"{width}px"})
+
+    def animate(self, *artists):
+        """Artists that change from one redraw to the next (lines, markers, images, notes)."""
+        for artist in artists:
+            artist.set_animated(True)
+        self._animated.extend(artists)
+
+    def _layout_key(self):
+        return tuple((ax.get_xlim(), ax.get_ylim(), ax.axison, ax.get_title(), ax.title.get_color(),
+                      ax.get_xlabel(), ax.get_ylabel()) for ax in self.axes)
+
+    def png(self):
+        """The figure as PNG bytes, at DENSITY times the page size."""
+        layout = self._layout_key()
+        if layout != self._layout:
+            self._canvas.draw()  # everything but the animated artists
+            self._background = self._canvas.copy_from_bbox(self.figure.bbox)
+            self._layout = layout
+            self.full_draws += 1
+        else:
+            self._canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+        rgba = self._canvas.buffer_rgba()
+        image = PIL.Image.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        # The page is opaque white, so alpha is dropped; light compression is 4x faster than the default.
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def show(self, data_ranges=None):
+        """Render the figure into the widget; returns the PNG bytes.
+
+        ``data_ranges`` maps a panel index to (xmin, xmax, ymin, ymax) of the
+        data plotted there; it is written next to the axis limits so tests
+        can check that the data fits.
+        """
+        png = self.png()
+        attributes = []
+        for i, ax in enumerate(self.axes):
+            if not ax.axison:
+                continue
+            limits = (*ax.get_xlim(), *ax.get_ylim())
+            attributes.append(f'data-axes{i}="{_numbers(limits)}"')
+            if data_ranges and data_ranges.get(i):
+                attributes.append(f'data-data{i}="{_numbers(data_ranges[i])}"')
+        source = base64.b64encode(png).decode("ascii")
+        self.last_png = png
+        self.widget.value = (
+            f'<img class="mgc-plot" width="{self.width}" height="{self.height}" '
+            'style="max-width:100%;height:auto" '
+            f'{" ".join(attributes)} src="data:image/png;base64,{source}">')
+        return png
+
+
+def mark(widget, name, **controls):
+    """CSS classes for a widget and its controls (mgc-NAME, mgc-NAME-CONTROL), for styling and browser tests."""
+    widget.add_class(f"mgc-{name}")
+    for control_name, control in controls.items():
+        control.add_class(f"mgc-{name}-{control_name}")
+
+
+def _numbers(values):
+    return ",".join(f"{v:.6g}" for v in values)
+
+
+def data_range(xs, ys):
+    """(xmin, xmax, ymin, ymax) of the finite points, or None if there are none."""
+    points = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
+    if not points:
+        return None
+    px, py = zip(*points)
+    return min(px), max(px), min(py), max(py)
+
+
+def nice_ceiling(x):
+    """The smallest of 1, 2, 5, 10, 20, 50, ... (times a power of ten) that is >= x > 0.
+
+    Axis limits snapped to these change only now and then, so the cached
+    background (axes, ticks) can be reused for most redraws.
+    """
+    power = 10.0 ** math.floor(math.log10(x))
+    for step in (1, 2, 5, 10):
+        if step * power >= x * (1 - 1e-12):
+            return step * power
+    return 10 * power
+
+
+def round_limits(low, high, ticks=5):
+    """Linear-axis limits around [low, high], rounded outward to a multiple of a nice tick step."""
+    if not high > low:
+        low, high = low - 0.5, high + 0.5
+    step = nice_ceiling((high - low) / ticks)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+def decade_limits(low, high):
+    """Log-axis limits: whole powers of ten around [low, high] with a little room."""
+    return 10.0 ** math.floor(math.log10(low) - 0.1), 10.0 ** math.ceil(math.log10(high) + 0.1)
+
+
+def rescale(ax):
+    """Fit the axis limits to the data currently plotted."""
+    ax.relim()
+    ax.autoscale_view()
+
+
+def plain_log_labels(axis, numticks=6):
+    """Label a log axis as 1e-05 rather than with mathtext, no minor ticks.
+
+    Tick labels are most of what a redraw costs; this keeps it fast. Every
+    power of ten gets a label when the axis spans few decades, so even a
+    short range shows at least two labels.
+    """
+    axis.set_major_locator(LogLocator(numticks=numticks))
+    axis.set_major_formatter(LogFormatter(labelOnlyBase=True))
+    axis.set_minor_locator(NullLocator())
+    axis.set_minor_formatter(NullFormatter())
+
+
+def integer_ticks(axis):
+    """Only whole numbers on an axis that counts steps."""
+    axis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+
+
+def graph_svg(root, **kwargs):
+    """The drawing of ``root`` as inline SVG that shrinks to the widget's width."""
+    return draw_graph(root, **kwargs).svg(inline=True)
+
+
+def fmt(x):
+    """A number for people: six decimals, or scientific notation when tiny or huge (nan/inf as words)."""
+    x = x + 0.0  # turns -0.0 into 0.0, so a zero never prints as "-0.000000"
+    if x != 0 and (abs(x) < 1e-4 or abs(x) >= 1e6):
+        return f"{x:.4e}"
+    return f"{x:.6f}"
+
+
+TABLE_STYLE = (
+    '<style>.mgc-table{border-collapse:collapse;font-family:monospace;margin:4px 0}'
+    ".mgc-table th,.mgc-table td{padding:2px 12px 2px 0;text-align:left;white-space:nowrap}"
+    ".mgc-table th{font-family:sans-serif;font-weight:600;border-bottom:1px solid #ccc}</style>")
+
+
+def table(rows, header):
+    """A small HTML table with padded cells; every cell gets a data-name so tests can find it."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = ""
+    for row in rows:
+        cells = "".join(
+            f'<td data-name="{html.escape(str(name))}">{html.escape(str(value))}</td>'
+            for name, value in row
+        )
+        body += f"<tr>{cells}</tr>"
+    return f'{TABLE_STYLE}<table class="mgc-table"><tr>{head}</tr>{body}</table>'
+
+
+def slider_layout(width=280):
+    """Sliders wide enough that the track never collapses to a bare handle."""
+    return {"width": f"{width}px", "min_width": f"{width}px"}
+
+
+WIDE_LABEL = {"description_width": "initial"}  # the label takes the room it needs
+SHORT_LABEL = {"description_width": "30px"}  # for one-letter labels such as x and h
