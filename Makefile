@@ -67,5 +67,5 @@ grade: install
 	$(BIN)/python -m micrograd_course.grade "$(NB)" --json grades.json
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

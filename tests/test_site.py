@@ -38,6 +38,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-sync", "--no-first-run"]
 LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/")
 REPOSITORY = "https://github.com/example-owner/micrograd-course"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+ALL_WIDGETS_DRAWN = f"""() => [...document.querySelectorAll('script[type="{WIDGET_VIEW}"]')]
+    .every(view => view.parentElement.querySelector('.jupyter-widgets'))"""
 
 
 def needs_jupyter_book():
@@ -248,6 +251,10 @@ def test_every_page_loads_in_chromium_without_errors(site):
             for path in sorted(html_pages(site), key=lambda p: p != site / "index.html"):
                 relative = path.relative_to(site).as_posix()
                 page.goto(base + relative, wait_until="load", timeout=60_000)
+                if WIDGET_VIEW in path.read_text():
+                    # Every widget is drawn from its stored state (before the next page, so
+                    # errors while drawing are caught here).
+                    page.wait_for_function(ALL_WIDGETS_DRAWN, timeout=30_000)
                 broken_images = page.evaluate(
                     "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
                 problems.extend(f"{relative}: image did not load: {src}" for src in broken_images)
