@@ -140,10 +140,11 @@ def prepare_lecture(nb, exercise_link, launch_buttons):
             cells.append(nbformat.v4.new_markdown_cell(widget_note(launch_buttons)))
     if exercise_link:
         cells.append(nbformat.v4.new_markdown_cell(exercises_note(*exercise_link)))
+    # New cells get random ids; a page needs none, and without them each build is the same.
     for cell in cells:
-        cell.pop("id", None)  # the added cells have none; ids are not needed for a page
+        cell.pop("id", None)
     nb.cells = cells
-    nb.nbformat_minor = 4
+    nb.nbformat_minor = 4  # the notebook format before cell ids
     return nb
 
 
