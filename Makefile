@@ -1,10 +1,12 @@
 # micrograd-course: everything runs from a local virtual environment in .venv.
 #   make lab      install (first time only) and open the course in JupyterLab
+#                 (as root it passes --allow-root; with no browser it prints the address)
 #   make test     install (first time only) and run the whole test suite
 #   make bench    speed and memory against karpathy's micrograd, in one process
 #   make exercises        regenerate exercises/ from solutions/ (never overwrites edited notebooks)
 #   make check-solutions  grade every solutions/ notebook; must score 100%
 #   make grade NB=path    grade one student notebook (table + grades.json)
+#   make site     build the course website into build/site/_build/html (SITE_REPOSITORY=URL: launch buttons)
 #   make clean    remove the virtual environment and caches
 
 PYTHON ?= python3
@@ -23,17 +25,29 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_STATE)/jupyter-config \
 # nbval: run every notebook on a fresh kernel and compare with the stored outputs.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: install lab test bench exercises check-solutions grade clean
+.PHONY: install lab site test bench exercises check-solutions grade clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[course,test,bench]'
 	@touch $(STAMP)
 
+LAB_ARGS ?=
 lab: install
-	$(BIN)/jupyter lab notebooks/01_derivatives.ipynb
+	$(BIN)/python tools/lab.py $(LAB_ARGS)
+
+# The course website (Jupyter Book 1, from the notebooks' stored outputs). The
+# launch buttons point at repository.url in site/_config.yml, or at SITE_REPOSITORY.
+SITE_REPOSITORY ?=
+SITE_STAMP := $(VENV)/.site-installed
+site: $(SITE_STAMP)
+	$(BIN)/python site/build_site.py --out build/site $(if $(SITE_REPOSITORY),--repository $(SITE_REPOSITORY))
+
+$(SITE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[course,site]'
+	@touch $(SITE_STAMP)
 
 test: install
 	@mkdir -p $(TEST_STATE)
@@ -54,5 +68,5 @@ grade: install
 	$(BIN)/python -m micrograd_course.grade "$(NB)" --json grades.json
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
