@@ -91,7 +91,7 @@ def test_json_never_overwrites_the_notebook(student_notebook, capsys):
     before = student_notebook.read_bytes()
     assert main(["grade", str(student_notebook), "--json", str(student_notebook)]) == 2
     assert student_notebook.read_bytes() == before
-    assert "would overwrite a notebook" in capsys.readouterr().err
+    assert "would overwrite a submission" in capsys.readouterr().err
 
 
 def test_unreadable_files_are_reported(tmp_path, capsys):

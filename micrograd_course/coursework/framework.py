@@ -33,6 +33,7 @@ import sys
 import traceback
 
 EXERCISES = {}  # exercise id ("4.1") -> Exercise, filled by importing the exercise modules
+_PRELOADED = False  # True in a grader's private copy, whose exercise modules were all loaded from its sources
 _PACKAGE_DIR = str(pathlib.Path(__file__).resolve().parent.parent)  # micrograd_course/
 _COURSEWORK_DIR = str(pathlib.Path(__file__).resolve().parent)
 
@@ -329,6 +330,8 @@ def load_all():
     """Import every exercise module (``exercises/nbNN*.py``); returns EXERCISES."""
     from . import exercises
 
+    if _PRELOADED:
+        return EXERCISES
     for module in pkgutil.iter_modules(exercises.__path__):
         if module.name.startswith("nb"):
             importlib.import_module(f"{exercises.__name__}.{module.name}")
