@@ -79,6 +79,11 @@ def solved_only(exercise):
 
 
 IMPORT_FRAMEWORK = "import micrograd_course.coursework.framework as f\n"
+WRONG = replace_answer(replace_answer(replace_answer(replace_answer(EXERCISES,
+    "2.1", "    return Value(0.0, (self, other), '+')\n"),
+    "2.2", "    return Value(0.0, (self, other), '*')\n"),
+    "2.3", "    return Value(0.0, (self,), 'ReLU')\n"),
+    "2.4", "    return []\n")  # wrong answers of the right shape: 4/9 for what they get right
 
 # name -> (notebook, score it must get out of 9)
 ATTACKS = {
@@ -90,7 +95,16 @@ ATTACKS = {
         "f.probe_reply = lambda *a: '{\"values\": {\"has_data\": true, \"new\": true}}'\n"
         "sys.modules['micrograd_course.coursework.framework'] = f\n"), 0),
     "math.isclose always True": (with_cells(EXERCISES, "import math\nmath.isclose = lambda *a, **k: True\n"), 0),
+    "wrong answers (control for the next one)": (WRONG, 4),
+    "wrong answers + math.isclose always True": (with_cells(WRONG, "import math\n"
+                                                            "math.isclose = lambda *a, **k: True\n"), 4),
     "importlib.reload patched": (with_cells(EXERCISES, "import importlib\nimportlib.reload = lambda m: m\n"), 0),
+    "reload patched, then the checks' result function replaced": (with_cells(EXERCISES,
+        "import importlib\nimportlib.reload = lambda m: m\n"
+        "for name in ['micrograd_course.checks', 'micrograd_course.coursework.framework']:\n"
+        "    try:\n        m = importlib.import_module(name)\n    except ImportError:\n        continue\n"
+        "    m.result_line = lambda ex, passed, detail='': f'PASS Exercise {ex} (x) [1/1 points]: well done.'\n"
+        "    m.format_result = lambda r: 'Exercise 2.1 (Value.__add__): 2/2 points. Well done.'\n"), 0),
     "builtins.print rewrites FAIL to PASS": (with_cells(EXERCISES,
         "import builtins\n_p = builtins.print\n"
         "builtins.print = lambda *a, **k: _p(*[str(x).replace('FAIL', 'PASS').replace(' 0/', ' 2/') for x in a], **k)\n"

@@ -44,7 +44,6 @@ import json
 import os
 import pathlib
 import queue
-import random
 import re
 import secrets
 import shutil
@@ -575,7 +574,3 @@ def write_gradebook(out_dir, reports, problems):
             (out_dir / "feedback" / f"{name}.md").write_text(feedback_markdown(student, report))
         for student, path, problem in problems:
             writer.writerow([student, str(path), *([""] * len(ids)), "", "", "", "", "", problem])
-
-
-def default_seed():
-    return random.SystemRandom().randrange(2 ** 32)
