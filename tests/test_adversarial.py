@@ -191,6 +191,9 @@ def graded(tmp_path_factory):
         student.mkdir()
         nbformat.write(nb, student / "02_value.ipynb")
         students[name] = f"student{number:02d}"
+    for path in sorted((ROOT / "exercises").glob("*.ipynb")):  # untouched exercise notebooks: no free points
+        (folder / f"untouched-{path.stem}").mkdir()
+        shutil.copyfile(path, folder / f"untouched-{path.stem}" / path.name)
     watched = [folder, ROOT / "solutions", ROOT / "micrograd_course"]
     before = _tree_hash(*watched)
     out = tmp_path_factory.mktemp("out")
@@ -198,12 +201,14 @@ def graded(tmp_path_factory):
                                           timeout=4, budget=60, seed=11, sandbox=grade.sandbox_available())
     assert not problems, problems
     by_student = {student: report for student, report in reports}
-    return {name: by_student[student] for name, student in students.items()}, before, _tree_hash(*watched), out
+    untouched = [report for student, report in reports if student.startswith("untouched-")]
+    return ({name: by_student[student] for name, student in students.items()}, before, _tree_hash(*watched), out,
+            untouched)
 
 
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_attack_earns_only_its_score(graded, attack):
-    reports, _, _, _ = graded
+    reports = graded[0]
     expected = ATTACKS[attack][1]
     report = reports[attack]
     assert report["max_score"] == 9 and [r["exercise"] for r in report["exercises"]] == ["2.1", "2.2", "2.3", "2.4"]
@@ -214,14 +219,21 @@ def test_attack_earns_only_its_score(graded, attack):
 
 
 def test_no_file_outside_the_output_changed_and_no_process_survived(graded):
-    _, before, after, out = graded
+    _, before, after, out, untouched = graded
     assert before == after
     assert not _survivors()
-    assert (out / "gradebook.csv").read_text().count("\n") == len(ATTACKS) + 1
-    assert len(list((out / "feedback").glob("*.md"))) == len(ATTACKS)
+    assert (out / "gradebook.csv").read_text().count("\n") == len(ATTACKS) + len(untouched) + 1
+    assert len(list((out / "feedback").glob("*.md"))) == len(ATTACKS) + len(untouched)
+
+
+def test_untouched_exercise_notebooks_earn_nothing(graded):
+    untouched = graded[4]
+    assert len(untouched) == len(list((ROOT / "exercises").glob("*.ipynb")))
+    for report in untouched:
+        assert report["score"] == 0 and report["max_score"] > 0, grade.format_report(report)
 
 
 @pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap is not installed (CI installs it)")
 def test_the_sandbox_was_used(graded):
-    reports, _, _, _ = graded
+    reports = graded[0]
     assert all(report["sandbox"] for report in reports.values())
