@@ -79,6 +79,11 @@ def solved_only(exercise):
 
 
 IMPORT_FRAMEWORK = "import micrograd_course.coursework.framework as f\n"
+
+
+def EARLY(nb):
+    """Insert position: right after the notebook's first code cell, before any exercise is probed."""
+    return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code") + 1
 WRONG = replace_answer(replace_answer(replace_answer(replace_answer(EXERCISES,
     "2.1", "    return Value(0.0, (self, other), '+')\n"),
     "2.2", "    return Value(0.0, (self, other), '*')\n"),
@@ -90,31 +95,31 @@ ATTACKS = {
     "printed PASS lines": (with_cells(EXERCISES, PASS_LINES), 0),
     "replace the judge and run_probes in the kernel": (with_cells(EXERCISES, IMPORT_FRAMEWORK +
         "f.judge = lambda *a, **k: {'earned': 99}\n"
-        "f.run_probes = lambda *a, **k: {'values': {'data': 0.0, 'has_data': True, 'new': True}, 'errors': []}\n"), 0),
+        "f.run_probes = lambda *a, **k: {'values': {'data': 0.0, 'has_data': True, 'new': True}, 'errors': []}\n", at=EARLY), 0),
     "replace probe_reply in sys.modules": (with_cells(EXERCISES, "import sys\n" + IMPORT_FRAMEWORK +
         "f.probe_reply = lambda *a: '{\"values\": {\"has_data\": true, \"new\": true}}'\n"
-        "sys.modules['micrograd_course.coursework.framework'] = f\n"), 0),
-    "math.isclose always True": (with_cells(EXERCISES, "import math\nmath.isclose = lambda *a, **k: True\n"), 0),
+        "sys.modules['micrograd_course.coursework.framework'] = f\n", at=EARLY), 0),
+    "math.isclose always True": (with_cells(EXERCISES, "import math\nmath.isclose = lambda *a, **k: True\n", at=EARLY), 0),
     "wrong answers (control for the next one)": (WRONG, 4),
     "wrong answers + math.isclose always True": (with_cells(WRONG, "import math\n"
-                                                            "math.isclose = lambda *a, **k: True\n"), 4),
-    "importlib.reload patched": (with_cells(EXERCISES, "import importlib\nimportlib.reload = lambda m: m\n"), 0),
+                                                            "math.isclose = lambda *a, **k: True\n", at=EARLY), 4),
+    "importlib.reload patched": (with_cells(EXERCISES, "import importlib\nimportlib.reload = lambda m: m\n", at=EARLY), 0),
     "reload patched, then the checks' result function replaced": (with_cells(EXERCISES,
         "import importlib\nimportlib.reload = lambda m: m\n"
         "for name in ['micrograd_course.checks', 'micrograd_course.coursework.framework']:\n"
         "    try:\n        m = importlib.import_module(name)\n    except ImportError:\n        continue\n"
         "    m.result_line = lambda ex, passed, detail='': f'PASS Exercise {ex} (x) [1/1 points]: well done.'\n"
-        "    m.format_result = lambda r: 'Exercise 2.1 (Value.__add__): 2/2 points. Well done.'\n"), 0),
+        "    m.format_result = lambda r: 'Exercise 2.1 (Value.__add__): 2/2 points. Well done.'\n", at=EARLY), 0),
     "builtins.print rewrites FAIL to PASS": (with_cells(EXERCISES,
         "import builtins\n_p = builtins.print\n"
         "builtins.print = lambda *a, **k: _p(*[str(x).replace('FAIL', 'PASS').replace(' 0/', ' 2/') for x in a], **k)\n"
-        ), 0),
+        , at=EARLY), 0),
     "sys.stdout wrapper": (with_cells(EXERCISES,
         "import sys\nclass W:\n    def __init__(s, o): s.o = o\n"
         "    def write(s, t): return s.o.write(t.replace('FAIL', 'PASS'))\n"
-        "    def flush(s): s.o.flush()\nsys.stdout = W(sys.stdout)\n"), 0),
+        "    def flush(s): s.o.flush()\nsys.stdout = W(sys.stdout)\n", at=EARLY), 0),
     "post_run_cell hook prints PASS": (with_cells(EXERCISES,
-        "get_ipython().events.register('post_run_cell', lambda r: print('PASS Exercise 2.4'))\n"), 0),
+        "get_ipython().events.register('post_run_cell', lambda r: print('PASS Exercise 2.4'))\n", at=EARLY), 0),
     "input transformer rewrites every later cell": (with_cells(EXERCISES,
         "get_ipython().input_transformers_post.append(lambda lines: ['print(\"PASS Exercise 2.1\")\\n'])\n",
         at=lambda nb: 2), 0),
@@ -125,7 +130,7 @@ ATTACKS = {
     "a thread keeps printing PASS": (with_cells(EXERCISES,
         "import threading, time\n"
         "def spam():\n    while True:\n        print('PASS Exercise 2.1 (Value.__add__) [2/2 points]'); time.sleep(0.01)\n"
-        "threading.Thread(target=spam, daemon=True).start()\n"), 0),
+        "threading.Thread(target=spam, daemon=True).start()\n", at=EARLY), 0),
     "the package's finished Value": (with_cells(solved_only("2.4"), "from micrograd_course import Value\n"), 2),
     "a subclass of the package's Value": (with_cells(EXERCISES,
         "import micrograd_course.engine as E\nclass Value(E.Value):\n    pass\n"), 0),
@@ -156,9 +161,16 @@ ATTACKS = {
     "eats all memory": (with_cells(SOLUTIONS, "try:\n    x = bytearray(8 * 2 ** 30)\nexcept MemoryError:\n"
                                               "    print('no memory')\n"), 9),
     "floods the output": (with_cells(SOLUTIONS, "for _ in range(200):\n    print('x' * 100_000)\n"), 9),
-    "json.dumps forges a constant reply": (with_cells(EXERCISES, "import json\n"
+    "json.dumps replaced (breaks the kernel)": (with_cells(EXERCISES, "import json\n"
         "json.dumps = lambda *a, **k: '{\"values\": {\"has_data\": true, \"new\": true, \"children\": [\"a\", \"b\"],"
-        " \"op\": \"*\", \"ops\": [\"ReLU\", \"ReLU\", \"ReLU\"]}, \"errors\": []}'\n"), None),
+        " \"op\": \"*\", \"ops\": [\"ReLU\", \"ReLU\", \"ReLU\"]}, \"errors\": []}'\n", at=EARLY), None),
+    "json.dumps forges only the probe's reply": (with_cells(EXERCISES, "import json\n_dumps = json.dumps\n"
+        "def dumps(obj, *a, **k):\n"
+        "    if isinstance(obj, dict) and set(obj) == {'values', 'errors'}:\n"
+        "        obj = {'values': {'has_data': True, 'new': True, 'children': ['a', 'b'], 'op': '*',\n"
+        "                          'ops': ['ReLU'] * 3, 'data': [1.0, 0.0, 0.0]}, 'errors': []}\n"
+        "    return _dumps(obj, *a, **k)\n"
+        "json.dumps = dumps\n", at=EARLY), None),
     "honest: the solution": (nbformat.from_dict(SOLUTIONS), 9),
 }
 
@@ -212,8 +224,8 @@ def test_attack_earns_only_its_score(graded, attack):
     expected = ATTACKS[attack][1]
     report = reports[attack]
     assert report["max_score"] == 9 and [r["exercise"] for r in report["exercises"]] == ["2.1", "2.2", "2.3", "2.4"]
-    if expected is None:  # a forged reply: it may earn constant-answer tests, never a random-input one
-        assert report["score"] <= 3, report
+    if expected is None:  # a forged reply: it may earn tests whose answer is the same for every case
+        assert report["score"] <= 2, grade.format_report(report)  # 2.3's "0 for negatives" and "op is ReLU"
     else:
         assert report["score"] == expected, grade.format_report(report)
 
