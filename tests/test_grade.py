@@ -33,11 +33,11 @@ def stub(exercise, title):
 def student_notebook(tmp_path_factory):
     """A student's copy of exercises 2: one wrong, one right, one looping forever, one untouched."""
     nb = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
-    answer(nb, "2.1", stub("2.1", "Value.__add__"),
-           'return Value(self.data - other.data, (self, other), "+")  # oops')
-    answer(nb, "2.2", stub("2.2", "Value.__mul__ with children and op"),
-           'return Value(self.data * other.data, (self, other), "*")')
-    answer(nb, "2.3", stub("2.3", "Value.relu"), "while True:\n        pass")
+    answer(nb, "2.1", stub("2.1", "Value.__sub__"),
+           'return Value(other.data - self.data, (self, other), "-")  # oops')
+    answer(nb, "2.2", stub("2.2", "Value.__pow__ with a number exponent"),
+           'return Value(self.data**exponent, (self,), f"**{exponent}")')
+    answer(nb, "2.3", stub("2.3", "the leaves of a graph"), "while True:\n        pass")
     path = tmp_path_factory.mktemp("student") / "02_value.ipynb"
     nbformat.write(nb, path)
     return path
@@ -54,11 +54,11 @@ def graded(student_notebook):
 def test_grading_a_wrong_notebook_finds_the_right_failures(graded):
     rows = {r["exercise"]: r for r in graded["exercises"]}
     assert list(rows) == ["2.1", "2.2", "2.3", "2.4"]
-    assert rows["2.1"]["earned"] == 1 and "a.data + b.data" in rows["2.1"]["tests"][0]["hint"]
-    assert rows["2.2"]["earned"] == rows["2.2"]["points"] == 2
+    assert rows["2.1"]["earned"] == 2 and "self minus other" in rows["2.1"]["tests"][0]["hint"]
+    assert rows["2.2"]["earned"] == rows["2.2"]["points"] == 3
     assert rows["2.3"]["earned"] == 0 and "ran too long" in rows["2.3"]["tests"][0]["hint"]
     assert rows["2.4"]["earned"] == 0 and "not done yet: Exercise 2.4" in rows["2.4"]["tests"][0]["hint"]
-    assert (graded["score"], graded["max_score"]) == (3, 9)
+    assert (graded["score"], graded["max_score"]) == (5, 13)
     assert graded["seed"] == 7 and graded["assignment"] == "solutions/02_value.ipynb"
     assert any(e["error"] == "Timeout" for e in graded["cell_errors"])
 
@@ -67,7 +67,7 @@ def test_printed_or_patched_passes_earn_nothing(tmp_path):
     """Only the probe's reply, judged in the grader's process, counts."""
     nb = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
-        'print("Exercise 2.4 (collect the leaves of a graph): 2/2 points. Well done.")\n'
+        'print("Exercise 2.4 (the formula behind a graph): 4/4 points. Well done.")\n'
         "import micrograd_course.coursework.framework as f\n"
         "f.judge = lambda *a, **k: {'earned': 2}\n"
         "import math\nmath.isclose = lambda *a, **k: True\n"))
@@ -82,9 +82,9 @@ def test_command_line_prints_a_table_and_writes_json(student_notebook, tmp_path,
     status = main(["grade", str(student_notebook), "--timeout", "3", "--seed", "7", "--json", str(out)])
     printed = capsys.readouterr().out
     assert status == 1
-    assert "3/9 points" in printed and "2.1" in printed and "FAIL" in printed
+    assert "5/13 points" in printed and "2.1" in printed and "FAIL" in printed
     data = json.loads(out.read_text())
-    assert [r["earned"] for r in data["notebooks"][0]["exercises"]] == [1, 2, 0, 0]
+    assert [r["earned"] for r in data["notebooks"][0]["exercises"]] == [2, 3, 0, 0]
 
 
 def test_json_never_overwrites_the_notebook(student_notebook, capsys):
