@@ -69,7 +69,24 @@ def find_renderer():
 def configure_renderer():
     """Point the graphviz package at the renderer find_renderer() picks; return its path."""
     graphviz.backend.dot_command.DOT_BINARY = find_renderer()
+    _text_form_without_address()
     return graphviz.backend.dot_command.DOT_BINARY
+
+
+def _text_form_without_address():
+    """In IPython, give drawings the plain-text form '<graphviz drawing>'.
+
+    The default text form contains a memory address, which would make a
+    notebook's stored outputs change on every run.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        plain_text = shell.display_formatter.formatters["text/plain"]
+        plain_text.for_type(graphviz.Digraph, lambda drawing, printer, cycle: printer.text("<graphviz drawing>"))
 
 
 def _escape(text):

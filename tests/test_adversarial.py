@@ -17,8 +17,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXERCISES = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
 SOLUTIONS = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
 SURVIVOR = "987654321"  # `sleep SURVIVOR`: a child process that must not outlive grading
-PASS_LINES = ("print('Exercise 2.1 (Value.__add__): 2/2 points. Well done.')\n"
-              "print('PASS Exercise 2.1 (Value.__add__) [1/1 points]: well done.')\n")
+PASS_LINES = ("print('Exercise 2.1 (Value.__sub__): 3/3 points. Well done.')\n"
+              "print('PASS Exercise 2.1 (Value.__sub__) [1/1 points]: well done.')\n")
 
 
 def with_cells(base, *sources, at=None):
@@ -85,12 +85,12 @@ def EARLY(nb):
     """Insert position: right after the notebook's first code cell, before any exercise is probed."""
     return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code") + 1
 WRONG = replace_answer(replace_answer(replace_answer(replace_answer(EXERCISES,
-    "2.1", "    return Value(0.0, (self, other), '+')\n"),
-    "2.2", "    return Value(0.0, (self, other), '*')\n"),
-    "2.3", "    return Value(0.0, (self,), 'ReLU')\n"),
-    "2.4", "    return []\n")  # wrong answers of the right shape: 4/9 for what they get right
+    "2.1", "    return Value(0.0, (self, other), '-')\n"),
+    "2.2", "    return Value(0.0, (self,), f'**{exponent}')\n"),
+    "2.3", "    return []\n"),
+    "2.4", "    return ''\n")  # wrong answers of the right shape: 4/13 for what they get right
 
-# name -> (notebook, score it must get out of 9)
+# name -> (notebook, score it must get out of 13)
 ATTACKS = {
     "printed PASS lines": (with_cells(EXERCISES, PASS_LINES), 0),
     "replace the judge and run_probes in the kernel": (with_cells(EXERCISES, IMPORT_FRAMEWORK +
@@ -109,7 +109,7 @@ ATTACKS = {
         "for name in ['micrograd_course.checks', 'micrograd_course.coursework.framework']:\n"
         "    try:\n        m = importlib.import_module(name)\n    except ImportError:\n        continue\n"
         "    m.result_line = lambda ex, passed, detail='': f'PASS Exercise {ex} (x) [1/1 points]: well done.'\n"
-        "    m.format_result = lambda r: 'Exercise 2.1 (Value.__add__): 2/2 points. Well done.'\n", at=EARLY), 0),
+        "    m.format_result = lambda r: 'Exercise 2.1 (Value.__sub__): 3/3 points. Well done.'\n", at=EARLY), 0),
     "builtins.print rewrites FAIL to PASS": (with_cells(EXERCISES,
         "import builtins\n_p = builtins.print\n"
         "builtins.print = lambda *a, **k: _p(*[str(x).replace('FAIL', 'PASS').replace(' 0/', ' 2/') for x in a], **k)\n"
@@ -129,21 +129,21 @@ ATTACKS = {
         "def leaf_labels(root):\n    raise BaseException('no')\n"), 0),
     "a thread keeps printing PASS": (with_cells(EXERCISES,
         "import threading, time\n"
-        "def spam():\n    while True:\n        print('PASS Exercise 2.1 (Value.__add__) [2/2 points]'); time.sleep(0.01)\n"
+        "def spam():\n    while True:\n        print('PASS Exercise 2.1 (Value.__sub__) [3/3 points]'); time.sleep(0.01)\n"
         "threading.Thread(target=spam, daemon=True).start()\n", at=EARLY), 0),
-    "the package's finished Value": (with_cells(solved_only("2.4"), "from micrograd_course import Value\n"), 2),
+    "the package's finished Value": (with_cells(solved_only("2.4"), "from micrograd_course import Value\n"), 4),
     "a subclass of the package's Value": (with_cells(EXERCISES,
         "import micrograd_course.engine as E\nclass Value(E.Value):\n    pass\n"), 0),
     "methods copied from the package's Value": (with_cells(EXERCISES,
         "import micrograd_course.engine as E\n"
-        "Value.__add__, Value.__mul__, Value.relu = E.Value.__add__, E.Value.__mul__, E.Value.relu\n"), 0),
-    "hard-coded answers from the old checks": (replace_answer(EXERCISES, "2.1",
-        "    return Value(-1.5, (self, other), '+')\n"), 1),
-    "metadata lists only the one finished exercise": (with_metadata(solved_only("2.2"), exercises=["2.2"]), 2),
+        "Value.__sub__, Value.__pow__ = E.Value.__sub__, E.Value.__pow__\n"), 0),
+    "a hard-coded difference": (replace_answer(EXERCISES, "2.1",
+        "    return Value(1.5, (self, other), '-')\n"), 2),  # right children and op, a new Value; wrong data
+    "metadata lists only the one finished exercise": (with_metadata(solved_only("2.2"), exercises=["2.2"]), 3),
     "ten copies of the finished exercise": (with_metadata(solved_only("2.2"), exercises=["2.2"] * 10,
-                                                          duplicate="2.2"), 2),
+                                                          duplicate="2.2"), 3),
     "metadata names another notebook": (with_metadata(solved_only("2.2"), exercises=["1.1", "1.2"],
-                                                      generated_from="solutions/01_derivatives.ipynb"), 2),
+                                                      generated_from="solutions/01_derivatives.ipynb"), 3),
     "appends to the checks on disk": (with_cells(EXERCISES, IMPORT_FRAMEWORK +
         "try:\n    open(f.__file__, 'a').write('\\nEXERCISES.clear()\\n')\nexcept OSError as e:\n    print(e)\n"), 0),
     "writes into solutions/ and grades.json": (with_cells(EXERCISES,
@@ -152,15 +152,15 @@ ATTACKS = {
         "    try:\n        p.write_text('{}')\n    except OSError as e:\n        print(e)\n"), 0),
     "leaves child processes running": (with_cells(SOLUTIONS,
         f"import subprocess, os\nsubprocess.Popen(['sleep', '{SURVIVOR}'])\n"
-        f"subprocess.Popen(['sleep', '{SURVIVOR}'], start_new_session=True)\n"), 9),
+        f"subprocess.Popen(['sleep', '{SURVIVOR}'], start_new_session=True)\n"), 13),
     "an endless loop that ignores Ctrl-C": (with_cells(SOLUTIONS,
         "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass\n",
-        at=after_check("2.2")), 2),  # 2.2 is probed once its part (up to 2.3) has run: the loop is in it
+        at=after_check("2.2")), 3),  # 2.2 is probed once its part (up to 2.3) has run: the loop is in it
     "os._exit inside an answer kills the kernel": (replace_answer(SOLUTIONS, "2.3",
-        "    import os\n    os._exit(1)\n"), 4),
+        "    import os\n    os._exit(1)\n"), 6),
     "eats all memory": (with_cells(SOLUTIONS, "try:\n    x = bytearray(8 * 2 ** 30)\nexcept MemoryError:\n"
-                                              "    print('no memory')\n"), 9),
-    "floods the output": (with_cells(SOLUTIONS, "for _ in range(200):\n    print('x' * 100_000)\n"), 9),
+                                              "    print('no memory')\n"), 13),
+    "floods the output": (with_cells(SOLUTIONS, "for _ in range(200):\n    print('x' * 100_000)\n"), 13),
     "json.dumps replaced (breaks the kernel)": (with_cells(EXERCISES, "import json\n"
         "json.dumps = lambda *a, **k: '{\"values\": {\"has_data\": true, \"new\": true, \"children\": [\"a\", \"b\"],"
         " \"op\": \"*\", \"ops\": [\"ReLU\", \"ReLU\", \"ReLU\"]}, \"errors\": []}'\n", at=EARLY), None),
@@ -171,7 +171,7 @@ ATTACKS = {
         "                          'ops': ['ReLU'] * 3, 'data': [1.0, 0.0, 0.0]}, 'errors': []}\n"
         "    return _dumps(obj, *a, **k)\n"
         "json.dumps = dumps\n", at=EARLY), None),
-    "honest: the solution": (nbformat.from_dict(SOLUTIONS), 9),
+    "honest: the solution": (nbformat.from_dict(SOLUTIONS), 13),
 }
 
 
@@ -223,9 +223,9 @@ def test_attack_earns_only_its_score(graded, attack):
     reports = graded[0]
     expected = ATTACKS[attack][1]
     report = reports[attack]
-    assert report["max_score"] == 9 and [r["exercise"] for r in report["exercises"]] == ["2.1", "2.2", "2.3", "2.4"]
+    assert report["max_score"] == 13 and [r["exercise"] for r in report["exercises"]] == ["2.1", "2.2", "2.3", "2.4"]
     if expected is None:  # a forged reply: it may earn tests whose answer is the same for every case
-        assert report["score"] <= 2, grade.format_report(report)  # 2.3's "0 for negatives" and "op is ReLU"
+        assert report["score"] <= 2, grade.format_report(report)  # at most tests whose answer never changes
     else:
         assert report["score"] == expected, grade.format_report(report)
 

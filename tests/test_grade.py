@@ -33,11 +33,11 @@ def stub(exercise, title):
 def student_notebook(tmp_path_factory):
     """A student's copy of exercises 2: one wrong, one right, one looping forever, one untouched."""
     nb = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
-    answer(nb, "2.1", stub("2.1", "Value.__add__"),
-           'return Value(self.data - other.data, (self, other), "+")  # oops')
-    answer(nb, "2.2", stub("2.2", "Value.__mul__ with children and op"),
-           'return Value(self.data * other.data, (self, other), "*")')
-    answer(nb, "2.3", stub("2.3", "Value.relu"), "while True:\n        pass")
+    answer(nb, "2.1", stub("2.1", "Value.__sub__"),
+           'return Value(other.data - self.data, (self, other), "-")  # oops')
+    answer(nb, "2.2", stub("2.2", "Value.__pow__ with a number exponent"),
+           'return Value(self.data**exponent, (self,), f"**{exponent}")')
+    answer(nb, "2.3", stub("2.3", "the leaves of a graph"), "while True:\n        pass")
     path = tmp_path_factory.mktemp("student") / "02_value.ipynb"
     nbformat.write(nb, path)
     return path
@@ -54,11 +54,11 @@ def graded(student_notebook):
 def test_grading_a_wrong_notebook_finds_the_right_failures(graded):
     rows = {r["exercise"]: r for r in graded["exercises"]}
     assert list(rows) == ["2.1", "2.2", "2.3", "2.4"]
-    assert rows["2.1"]["earned"] == 1 and "a.data + b.data" in rows["2.1"]["tests"][0]["hint"]
-    assert rows["2.2"]["earned"] == rows["2.2"]["points"] == 2
+    assert rows["2.1"]["earned"] == 2 and "self minus other" in rows["2.1"]["tests"][0]["hint"]
+    assert rows["2.2"]["earned"] == rows["2.2"]["points"] == 3
     assert rows["2.3"]["earned"] == 0 and "ran too long" in rows["2.3"]["tests"][0]["hint"]
     assert rows["2.4"]["earned"] == 0 and "not done yet: Exercise 2.4" in rows["2.4"]["tests"][0]["hint"]
-    assert (graded["score"], graded["max_score"]) == (3, 9)
+    assert (graded["score"], graded["max_score"]) == (5, 13)
     assert graded["seed"] == 7 and graded["assignment"] == "solutions/02_value.ipynb"
     assert any(e["error"] == "Timeout" for e in graded["cell_errors"])
 

@@ -1,10 +1,8 @@
 """Notebook 2: growing Value."""
 
-from ..framework import Exercise, Fail, expect, expect_equal
+from ..framework import Exercise, Fail, close, expect, expect_equal
 
-
-def _two_numbers(rng):
-    return {"a": round(rng.uniform(-5, 5), 3), "b": round(rng.uniform(-5, 5), 3)}
+_NAMES = ["a", "b", "c", "f", "w", "x", "y", "z", "p", "q"]
 
 
 def _who(node, a, b):
@@ -12,119 +10,133 @@ def _who(node, a, b):
     return "a" if node is a else "b" if node is b else "other"
 
 
+def _node(Value, data, children, op):
+    """A node built with the notebook's own constructor, so no exercise depends on another one's operator."""
+    return Value(data, tuple(children), op)
+
+
 # ----------------------------------------------------------------------
-add = Exercise("2.1", "Value.__add__", uses=("Value",))
-add.cases(_two_numbers)
+sub = Exercise("2.1", "Value.__sub__", uses=("Value",))
 
 
-@add.probe
+@sub.cases
+def _(rng):
+    a = round(rng.uniform(1, 5), 3)
+    return {"a": a, "b": round(a - rng.uniform(0.5, 4), 3)}  # a - b is positive, so b - a is told apart
+
+
+@sub.probe
 def _(got, case, Value):
     a, b = Value(case["a"]), Value(case["b"])
-    out = a + b
+    out = a - b
     got["has_data"] = hasattr(out, "data")
     got["new"] = out is not a and out is not b
     got["data"] = getattr(out, "data", None)
     got["inputs_after"] = [a.data, b.data]
-
-
-@add.test("the sum")
-def _(case, got):
-    if not got["has_data"]:
-        raise Fail("a + b should return a Value (something with .data)")
-    expect(got["data"], case["a"] + case["b"], "(a + b).data should be a.data + b.data",
-           f"Value({case['a']}) + Value({case['b']})")
-
-
-@add.test("a new Value; the inputs stay as they were")
-def _(case, got):
-    if not got["new"]:
-        raise Fail("a + b must return a new Value, not one of its inputs")
-    expect_equal(got["inputs_after"], [case["a"], case["b"]], "a + b must not change a or b", "a.data, b.data after a + b")
-
-
-# ----------------------------------------------------------------------
-mul = Exercise("2.2", "Value.__mul__ with children and op", uses=("Value",))
-mul.cases(_two_numbers)
-
-
-@mul.probe
-def _(got, case, Value):
-    a, b = Value(case["a"]), Value(case["b"])
-    out = a * b
-    got["data"] = out.data
-    children = list(getattr(out, "_prev", None) or ())
-    got["children"] = sorted(_who(child, a, b) for child in children)
-    got["children_data"] = sorted(getattr(child, "data", None) for child in children)
+    got["children"] = [_who(child, a, b) for child in (getattr(out, "_prev", None) or ())]
     got["op"] = getattr(out, "_op", None)
 
 
-@mul.test("the product")
+@sub.test("the difference, self minus other")
 def _(case, got):
-    expect(got["data"], case["a"] * case["b"], "(a * b).data should be a.data * b.data",
-           f"Value({case['a']}) * Value({case['b']})")
+    if not got["has_data"]:
+        raise Fail("a - b should return a Value (something with .data)")
+    what = f"Value({case['a']}) - Value({case['b']})"
+    if close(got["data"], case["b"] - case["a"]):
+        raise Fail("the result has the wrong sign: a - b is self minus other, in that order", what)
+    expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data", what)
 
 
-@mul.test("children and op")
+@sub.test("a new Value; the inputs stay as they were")
 def _(case, got):
-    expect_equal(got["children"], ["a", "b"], "out._prev should hold the two inputs themselves: pass (self, other)",
-                 "the children of a * b")
-    expect_equal(got["children_data"], sorted([case["a"], case["b"]]), "out._prev should hold the two inputs "
-                 "themselves: pass (self, other)", "the data of the children of a * b")
-    expect_equal(got["op"], "*", "out._op should be the string '*'", "out._op")
+    if not got["new"]:
+        raise Fail("a - b must return a new Value, not one of its inputs")
+    expect_equal(got["inputs_after"], [case["a"], case["b"]], "a - b must not change a or b",
+                 "a.data, b.data after a - b")
+
+
+@sub.test("children (self, other) in order, and op '-'")
+def _(case, got):
+    if got["children"] == ["b", "a"]:
+        raise Fail("the children are in the wrong order: pass (self, other), left operand first")
+    expect_equal(got["children"], ["a", "b"], "out._prev should hold the two inputs themselves, (self, other)",
+                 "the children of a - b")
+    expect_equal(got["op"], "-", "out._op should be the string '-'", "out._op")
 
 
 # ----------------------------------------------------------------------
-relu = Exercise("2.3", "Value.relu", uses=("Value",))
+power = Exercise("2.2", "Value.__pow__ with a number exponent", uses=("Value",))
 
 
-@relu.cases
+@power.cases
 def _(rng):
-    return {"xs": [round(rng.uniform(0.1, 5), 3), round(rng.uniform(-5, -0.1), 3), 0.0]}
+    return {"base": round(rng.uniform(1.5, 4), 3), "exponents": [rng.choice([2, 3, 4]), -1, 0.5]}
 
 
-@relu.probe
+@power.probe
 def _(got, case, Value):
-    outs = [Value(x).relu() for x in case["xs"]]
-    got["data"] = [out.data for out in outs]
-    got["ops"] = [getattr(out, "_op", None) for out in outs]
+    datas, children, ops = [], [], []
+    for exponent in case["exponents"]:
+        a = Value(case["base"])
+        out = a ** exponent
+        datas.append(getattr(out, "data", None))
+        prev = getattr(out, "_prev", None) or ()
+        children.append(["self" if child is a else repr(child) if isinstance(child, (int, float)) else "other"
+                         for child in prev])
+        ops.append(getattr(out, "_op", None))
+    got.update(data=datas, children=children, op=ops)
 
 
-@relu.test("positive inputs pass through")
+@power.test("the power's data")
 def _(case, got):
-    expect(got["data"][0], case["xs"][0], "relu of a positive number is the number itself",
-           f"Value({case['xs'][0]}).relu()")
+    for exponent, data in zip(case["exponents"], got["data"]):
+        expect(data, case["base"] ** exponent, "(a ** n).data should be a.data raised to the number n",
+               f"Value({case['base']}) ** {exponent}")
 
 
-@relu.test("negative inputs and 0 give 0")
+@power.test("only self is a child")
 def _(case, got):
-    for x, y in zip(case["xs"][1:], got["data"][1:]):
-        expect(y, 0.0, "relu of a negative number (or of 0) is 0", f"Value({x}).relu()")
+    for exponent, children in zip(case["exponents"], got["children"]):
+        if children != ["self"]:
+            raise Fail("out._prev should be (self,), a tuple of one: the exponent is a plain number, "
+                       "not a Value, so it is not part of the graph", f"children of a ** {exponent}: {children!r}")
 
 
-@relu.test("op is 'ReLU'")
+@power.test("the op names the exponent")
 def _(case, got):
-    if any(op not in ("ReLU", "relu") for op in got["ops"]):
-        raise Fail("the output's _op should be 'ReLU'", f"ops: {got['ops']!r}")
+    for exponent, op in zip(case["exponents"], got["op"]):
+        expect_equal(op, f"**{exponent}", "the op should name the exponent, like '**3'; build it with an f-string",
+                     f"the op of a ** {exponent}")
 
 
 # ----------------------------------------------------------------------
-leaves = Exercise("2.4", "collect the leaves of a graph", uses=("leaf_labels",))
-
-_NAMES = ["a", "b", "c", "f", "w", "x", "y", "z", "p", "q"]
+leaves = Exercise("2.3", "the leaves of a graph", uses=("leaf_labels", "Value"), own=("leaf_labels",))
 
 
 @leaves.cases
 def _(rng):
-    return {"labels": rng.sample(_NAMES, 4), "data": [round(rng.uniform(-3, 3), 2) for _ in range(4)]}
+    return {"labels": rng.sample(_NAMES, 4), "data": [round(rng.uniform(-3, 3), 2) for _ in range(4)],
+            "depth": rng.randrange(2500, 3500)}
+
+
+def _leaves_of(Value, case):
+    return [Value(d, label=name) for d, name in zip(case["data"], case["labels"])]
 
 
 @leaves.probe
-def _(got, case, leaf_labels):
-    from micrograd_course.engine import Value
-
-    x0, x1, x2, x3 = (Value(d, label=name) for d, name in zip(case["data"], case["labels"]))
-    got["tree"] = sorted(leaf_labels((x0 * x1 + x2) * x3))
-    got["shared"] = sorted(leaf_labels(x0 * x0 + x1))
+def _(got, case, leaf_labels, Value):
+    # One probe, not three: an endless loop must be interrupted once, not once per probe.
+    x0, x1, x2, x3 = _leaves_of(Value, case)
+    tree = _node(Value, 0.0, [_node(Value, 0.0, [_node(Value, 0.0, [x0, x1], "*"), x2], "+"), x3], "*")
+    got["tree"] = sorted(leaf_labels(tree))
+    got["shared"] = sorted(leaf_labels(_node(Value, 0.0, [_node(Value, 0.0, [x0, x0], "*"), x1], "+")))
+    chain = x0
+    for _ in range(case["depth"]):
+        chain = _node(Value, 0.0, [chain, x1], "+")
+    try:
+        got["deep"] = sorted(leaf_labels(chain))
+    except RecursionError:
+        got["deep_recursion"] = True
 
 
 @leaves.test("every leaf of a tree")
@@ -133,7 +145,82 @@ def _(case, got):
                  "visit every node, not only the root's children", "leaves of (x0*x1 + x2)*x3")
 
 
-@leaves.test("a leaf used twice is listed once")
+@leaves.test("a leaf reached twice is listed once")
 def _(case, got):
-    expect_equal(got["shared"], sorted(case["labels"][:2]), "remember the nodes you visited, so a Value "
-                 "used twice is listed once", "leaves of x0*x0 + x1")
+    expect_equal(got["shared"], sorted(case["labels"][:2]), "remember the nodes you have visited (a set), "
+                 "so a value reached by two paths is listed once", "leaves of x0*x0 + x1")
+
+
+@leaves.test("a graph thousands of steps deep")
+def _(case, got):
+    if "deep_recursion" in got:
+        raise Fail("on a deep graph your function hit Python's recursion limit: walk with a loop and a list "
+                   "used as a stack instead of a function that calls itself",
+                   f"a chain x0 + x1 + x1 + ... {case['depth']} steps deep")
+    expect_equal(got["deep"], sorted(case["labels"][:2]), "on a long chain x0 + x1 + x1 + ... the leaves are "
+                 "x0 and x1, once each", f"a chain {case['depth']} steps deep")
+
+
+# ----------------------------------------------------------------------
+formula = Exercise("2.4", "the formula behind a graph", uses=("formula", "Value"), own=("formula",))
+
+
+@formula.cases
+def _(rng):
+    return {"labels": rng.sample(_NAMES, 3), "exponent": rng.choice([2, 3])}
+
+
+def _graphs(Value, case):
+    """The probe's graphs, by name; the judge's expected strings are in _expected."""
+    a, b, c = (Value(1.0, label=name) for name in case["labels"])
+    n = case["exponent"]
+    product = _node(Value, 0.0, [a, b], "*")
+    power_ = _node(Value, 0.0, [c], f"**{n}")
+    difference = _node(Value, 0.0, [product, power_], "-")
+    relu = _node(Value, 0.0, [_node(Value, 0.0, [product, c], "+")], "ReLU")
+    return {"leaf": a, "product": product, "power": power_, "difference": difference,
+            "relu": _node(Value, 0.0, [relu, a], "*")}
+
+
+def _expected(case):
+    a, b, c = case["labels"]
+    n = case["exponent"]
+    product, power_ = f"({a} * {b})", f"({c}**{n})"
+    return {"leaf": a, "product": product, "power": power_, "difference": f"({product} - {power_})",
+            "relu": f"(relu(({product} + {c})) * {a})"}
+
+
+@formula.probe
+def _(got, case, formula, Value):
+    for name, root in _graphs(Value, case).items():
+        got[name] = formula(root)
+
+
+@formula.test("a leaf, and a product with its children in order")
+def _(case, got):
+    want = _expected(case)
+    expect_equal(got["leaf"], want["leaf"], "a leaf's formula is just its label", "formula of a leaf")
+    a, b, _ = case["labels"]
+    if got["product"] == f"({b} * {a})":
+        raise Fail("the children came out reversed: use them in _prev order, left operand first")
+    expect_equal(got["product"], want["product"], "an operation is '(' + left + ' ' + op + ' ' + right + ')', "
+                 "with one space each side of the op", f"formula of {a} * {b}")
+
+
+@formula.test("a power")
+def _(case, got):
+    expect_equal(got["power"], _expected(case)["power"], "a power is '(' + child + op + ')' with no spaces, "
+                 "like '(c**2)'; its op already holds the exponent", "formula of a power")
+
+
+@formula.test("nested operations, and ReLU", points=2)
+def _(case, got):
+    want = _expected(case)
+    if got["product"] != want["product"] or got["power"] != want["power"]:
+        raise Fail("first get a single product and a single power right (the tests above): nested formulas "
+                   "are built from those")
+    expect_equal(got["difference"], want["difference"], "build each operation from its children's formulas "
+                 "(call formula on each child), so every operation keeps its own parentheses",
+                 "formula of a product minus a power")
+    expect_equal(got["relu"], want["relu"], "a ReLU is 'relu(' + child + ')', and it can sit inside "
+                 "another operation", "formula of relu(a*b + c) * a")
