@@ -1,154 +1,123 @@
-"""Notebook 4: automatic backprop."""
+"""Notebook 4: automatic backprop.
+
+4.1 abs and 4.2 log (easy): a new operation's value and ``_backward``.
+4.3 backward() without recursion (medium, scaffolded).
+4.4 the bug in ``__sub__`` (medium): read a gradient check, fix the sign.
+4.5 ``Value ** Value`` (stretch): two inputs, two different local derivatives.
+"""
 
 import math
 
-from ..framework import Exercise, Fail, expect
-from ._shared import backward_tests, sigmoid, unary_backward, upstream
+from ..framework import Exercise, Fail, close, expect, expect_equal
+from ._shared import unary_backward, upstream
 
 
-def _numbers(rng, low, high, count=3):
-    return [round(rng.choice([-1, 1]) * rng.uniform(low, high), 3) for _ in range(count)]
+def _signed(rng, low, high):
+    return round(rng.choice([-1, 1]) * rng.uniform(low, high), 3)
+
+
+def backward_tests(exercise, derivative, name):
+    """Local derivative, chain rule (out.grad != 1) and += tests; each failure names its own mistake."""
+
+    @exercise.test("local derivative (out.grad = 1)")
+    def _(case, got):
+        for x, g in zip(case["xs"], got["unit"]):
+            expect(g, derivative(x), f"the local derivative of {name} is wrong",
+                   f"a.grad after out._backward() with x={x:.4g}, out.grad=1")
+
+    @exercise.test("chain rule (out.grad is not 1)")
+    def _(case, got):
+        for x, g in zip(case["xs"], got["chain"]):
+            expect(g, derivative(x) * case["upstream"],
+                   "with out.grad != 1 the gradient is off: multiply the local derivative by out.grad",
+                   f"a.grad with x={x:.4g}, out.grad={case['upstream']:.4g}")
+
+    @exercise.test("accumulate with +=")
+    def _(case, got):
+        for x, g in zip(case["xs"], got["accumulate"]):
+            right = derivative(x) * case["upstream"]
+            if close(g, right) and not close(right, case["preset"] + right):
+                raise Fail("an input that already had a gradient lost it: add to self.grad with +=, do not assign",
+                           f"a.grad starting at {case['preset']:.4g}: expected {case['preset'] + right:.6g}, got {g:.6g}")
+            expect(g, case["preset"] + right, "the gradient is off even before accumulating: fix the tests above first",
+                   f"a.grad starting at {case['preset']:.4g}, x={x:.4g}, out.grad={case['upstream']:.4g}")
+
+
+def _value_test(exercise, function, name):
+    @exercise.test(f"the value {name}")
+    def _(case, got):
+        for x, data in zip(case["xs"], got["data"]):
+            expect(data, function(x), f"the output's data should be {name}", f"{name} at x={x}")
 
 
 # ----------------------------------------------------------------------
-mul = Exercise("4.1", "_backward of mul", uses=("Value",))
+absolute = Exercise("4.1", "abs with its gradient", uses=("Value",))
 
 
-@mul.cases
+@absolute.cases
 def _(rng):
-    a, b = _numbers(rng, 0.5, 4, 2)
-    return {"a": a, "b": b, "upstream": upstream(rng), "preset": round(rng.uniform(0.5, 2), 3)}
+    xs = [-round(rng.uniform(0.5, 3), 3), round(rng.uniform(0.5, 3), 3), _signed(rng, 0.5, 3)]
+    return {"xs": xs, "upstream": upstream(rng), "preset": round(rng.uniform(0.5, 2), 3)}
 
 
-@mul.probe
-def _(got, case, Value):
-    for key, out_grad, start in [("unit", 1.0, 0.0), ("chain", case["upstream"], 0.0),
-                                 ("accumulate", case["upstream"], case["preset"])]:
-        a, b = Value(case["a"]), Value(case["b"])
-        a.grad = start
-        out = a * b
-        out.grad = out_grad
-        out._backward()
-        got[key] = [a.grad, b.grad]
-
-
-@mul.probe
-def _(got, case, Value):
-    a = Value(case["a"])
-    out = a * a
-    out.grad = case["upstream"]
-    out._backward()
-    got["square"] = a.grad
-
-
-@mul.test("local derivatives (out.grad = 1)")
-def _(case, got):
-    ga, gb = got["unit"]
-    expect(ga, case["b"], "in a * b, a's local derivative is b (and b's is a)", f"a.grad for a*b, a={case['a']}, b={case['b']}")
-    expect(gb, case["a"], "in a * b, b's local derivative is a", f"b.grad for a*b, a={case['a']}, b={case['b']}")
-
-
-@mul.test("chain rule (out.grad is not 1)")
-def _(case, got):
-    ga, gb = got["chain"]
-    g = case["upstream"]
-    look = "with out.grad != 1 the gradients are off: multiply each local derivative by out.grad"
-    expect(ga, case["b"] * g, look, f"a.grad for a*b, a={case['a']}, b={case['b']}, out.grad={g:.4g}")
-    expect(gb, case["a"] * g, look, f"b.grad, out.grad={g:.4g}")
-
-
-@mul.test("accumulate with += (a * a, a grad already set)")
-def _(case, got):
-    g = case["upstream"]
-    look = "a Value used twice (a * a) gets a gradient from each use: add with +=, do not assign"
-    expect(got["square"], 2 * case["a"] * g, look, f"a.grad for a*a, a={case['a']}, out.grad={g:.4g}")
-    expect(got["accumulate"][0], case["preset"] + case["b"] * g, look, f"a.grad starting at {case['preset']}")
-
+absolute.probe(lambda got, case, Value: unary_backward(got, Value, lambda a: a.abs(), case["xs"],
+                                                       case["upstream"], case["preset"]))
+_value_test(absolute, abs, "|x|")
+backward_tests(absolute, lambda x: 1.0 if x > 0 else -1.0,
+               "|x| (+1 right of 0, -1 left of it: look at the sign of self.data)")
 
 # ----------------------------------------------------------------------
-def _unary_case(low, high):
-    def make(rng):
-        return {"xs": _numbers(rng, low, high), "upstream": upstream(rng), "preset": round(rng.uniform(0.5, 2), 3)}
-    return make
+log = Exercise("4.2", "log with its gradient", uses=("Value",))
 
 
-tanh = Exercise("4.2", "_backward of tanh", uses=("Value",))
-tanh.cases(_unary_case(0.1, 2.0))
-tanh.probe(lambda got, case, Value: unary_backward(got, Value, lambda a: a.tanh(), case["xs"],
-                                                   case["upstream"], case["preset"]))
-backward_tests(tanh, lambda x: 1 - math.tanh(x) ** 2, "tanh (1 - t**2, with t = tanh(x))")
-
-# ----------------------------------------------------------------------
-power = Exercise("4.3", "_backward of pow", uses=("Value",))
-
-
-@power.cases
+@log.cases
 def _(rng):
-    return {"xs": [round(rng.uniform(0.5, 3), 3) for _ in range(3)], "ns": [2, -1, rng.choice([0.5, 3, -2])],
-            "upstream": upstream(rng), "preset": round(rng.uniform(0.5, 2), 3)}
+    return {"xs": [round(rng.uniform(0.2, 5), 3) for _ in range(3)], "upstream": upstream(rng),
+            "preset": round(rng.uniform(0.5, 2), 3)}
 
 
-@power.probe
-def _(got, case, Value):
-    for key, out_grad, start in [("unit", 1.0, 0.0), ("chain", case["upstream"], 0.0),
-                                 ("accumulate", case["upstream"], case["preset"])]:
-        grads = []
-        for x, n in zip(case["xs"], case["ns"]):
-            a = Value(x)
-            a.grad = start
-            out = a ** n
-            out.grad = out_grad
-            out._backward()
-            grads.append(a.grad)
-        got[key] = grads
-
-
-def _power_tests():
-    def derivative(x, n):
-        return n * x ** (n - 1)
-
-    @power.test("local derivative (out.grad = 1)")
-    def _(case, got):
-        for x, n, g in zip(case["xs"], case["ns"], got["unit"]):
-            expect(g, derivative(x, n), "the local derivative of x**n is n * x**(n - 1)", f"grad of x**{n} at x={x}")
-
-    @power.test("chain rule (out.grad is not 1)")
-    def _(case, got):
-        for x, n, g in zip(case["xs"], case["ns"], got["chain"]):
-            expect(g, derivative(x, n) * case["upstream"], "with out.grad != 1 the gradient is off: multiply by out.grad",
-                   f"grad of x**{n} at x={x}, out.grad={case['upstream']:.4g}")
-
-    @power.test("accumulate with +=")
-    def _(case, got):
-        for x, n, g in zip(case["xs"], case["ns"], got["accumulate"]):
-            expect(g, case["preset"] + derivative(x, n) * case["upstream"],
-                   "an input that already had a gradient lost it: add with +=, do not assign",
-                   f"grad of x**{n} at x={x} starting at {case['preset']}")
-
-
-_power_tests()
+log.probe(lambda got, case, Value: unary_backward(got, Value, lambda a: a.log(), case["xs"],
+                                                  case["upstream"], case["preset"]))
+_value_test(log, math.log, "ln(x)")
+backward_tests(log, lambda x: 1 / x, "ln(x) (it is 1/x, using the input's data)")
 
 # ----------------------------------------------------------------------
-backward = Exercise("4.4", "backward() with a topological sort", uses=("Value",), after=("4.1",))
+backward = Exercise("4.3", "backward() without recursion", uses=("Value", "topological_order"))
+_LEAVES = ("a", "b", "c", "f")
+_EDGES = {"d": ("a", "b"), "e": ("d", "c"), "L": ("e", "f"), "out": ("L", "a")}  # node: its children
 
 
 @backward.cases
 def _(rng):
-    a, b = _numbers(rng, 0.5, 3, 2)
-    return {"a": a, "b": b}
+    return {name: _signed(rng, 0.5, 4) for name in _LEAVES}
+
+
+def _graph(case, Value):
+    """out = (a*b + c)*f + a, every node labelled; a is used twice."""
+    nodes = {name: Value(case[name]) for name in _LEAVES}
+    nodes["d"] = nodes["a"] * nodes["b"]
+    nodes["e"] = nodes["d"] + nodes["c"]
+    nodes["L"] = nodes["e"] * nodes["f"]
+    nodes["out"] = nodes["L"] + nodes["a"]
+    return nodes
 
 
 @backward.probe
-def _(got, case, Value):
-    a, b = Value(case["a"]), Value(case["b"])
-    f = (a * b) * (a + b)
-    f.backward()
-    got["f"] = f.grad
-    got["a"], got["b"] = a.grad, b.grad
+def _(got, case, Value, topological_order):
+    nodes = _graph(case, Value)
+    names = {id(node): name for name, node in nodes.items()}
+    got["order"] = [names.get(id(node), "?") for node in topological_order(nodes["out"])]
 
 
 @backward.probe
-def _(got, case, Value):
+def _(got, case, Value, topological_order):
+    nodes = _graph(case, Value)
+    nodes["out"].backward()
+    got["grads"] = {name: nodes[name].grad for name in _LEAVES + ("out",)}
+
+
+@backward.probe
+def _(got, case, Value, topological_order):
     x = Value(0.5)
     y = x
     for _ in range(3000):  # deeper than Python's recursion limit
@@ -157,81 +126,48 @@ def _(got, case, Value):
     got["deep"] = x.grad
 
 
-@backward.test("seeds the output's grad with 1")
+@backward.test("every node once, children before parents")
 def _(case, got):
-    expect(got["f"], 1.0, "backward() starts by setting the output's own grad: dL/dL", "f.grad after f.backward()")
+    order = got["order"]
+    expect_equal(sorted(order), sorted(_LEAVES + tuple(_EDGES)), "the order must hold every node the output "
+                 "depends on, each exactly once: mark a node visited the first time you expand it", "the nodes")
+    position = {name: i for i, name in enumerate(order)}
+    for parent, children in _EDGES.items():
+        for child in children:
+            if position[child] > position[parent]:
+                raise Fail("a node is appended before one of its children: append a node only when it comes "
+                           "off the stack marked done, after you pushed it back and then its children",
+                           f"{child} comes after {parent} in {order}")
 
 
-@backward.test("every node after all its users")
+@backward.test("backward(): seed 1, then every _backward in reverse order", points=2)
 def _(case, got):
-    a, b = case["a"], case["b"]
-    look = ("a is used twice (in a*b and a+b): its gradient must collect both paths, and each node's _backward "
-            "may only run once everything that uses it has run (a topological order, reversed)")
-    expect(got["a"], 2 * a * b + b * b, look, f"a.grad for f = (a*b)*(a+b), a={a}, b={b}")
-    expect(got["b"], a * a + 2 * a * b, look, f"b.grad for f = (a*b)*(a+b), a={a}, b={b}")
+    a, b, c, f = (case[name] for name in _LEAVES)
+    grads = got["grads"]
+    expect(grads["out"], 1.0, "backward() starts by setting the output's own grad to 1 (dout/dout)", "out.grad")
+    look = ("the gradients are off: run _backward on the nodes of topological_order(self) in REVERSE, so that a "
+            "node runs only after every node that uses it")
+    expect(grads["a"], b * f + 1, look, f"a.grad for out = (a*b + c)*f + a at {case}")
+    expect(grads["b"], a * f, look, "b.grad")
+    expect(grads["c"], f, look, "c.grad")
+    expect(grads["f"], a * b + c, look, "f.grad")
 
 
 @backward.test("a 3,000-node chain (no recursion)")
 def _(case, got):
-    if "deep" not in got and got.errors and got.errors[-1].get("error") == "RecursionError":
-        raise Fail("a 3,000-node chain hit Python's recursion limit: build the order with a loop and a stack")
+    if "deep" not in got and any(e.get("error") == "RecursionError" for e in got.errors):
+        raise Fail("a 3,000-node chain hit Python's recursion limit: use the stack, not a function that calls itself")
     expect(got["deep"], 1.0, "the start of a long chain of * 1.0 should get gradient 1", "x.grad")
 
 
 # ----------------------------------------------------------------------
-divide = Exercise("4.5", "division from mul and pow", uses=("Value",), after=("4.1", "4.3", "4.4"))
-
-
-@divide.cases
-def _(rng):
-    a, b = _numbers(rng, 0.5, 4, 2)
-    return {"a": a, "b": b, "c": round(rng.uniform(1, 5), 3)}
-
-
-@divide.probe
-def _(got, case, Value):
-    a, b = Value(case["a"]), Value(case["b"])
-    out = a / b
-    out.backward()
-    got["value"] = [out.data, a.grad, b.grad]
-
-
-@divide.probe
-def _(got, case, Value):
-    b = Value(case["b"])
-    out = case["c"] / b
-    out.backward()
-    got["reflected"] = [out.data, b.grad]
-
-
-@divide.test("a / b and its gradients")
-def _(case, got):
-    a, b = case["a"], case["b"]
-    data, ga, gb = got["value"]
-    what = f"a / b with a={a}, b={b}"
-    expect(data, a / b, "a / b is a * b**-1", what)
-    expect(ga, 1 / b, "d(a/b)/da is 1/b; write / with * and ** so their _backward does the work", f"a.grad, {what}")
-    expect(gb, -a / b ** 2, "d(a/b)/db is -a/b**2; write / with * and ** so their _backward does the work",
-           f"b.grad, {what}")
-
-
-@divide.test("number / Value (__rtruediv__)")
-def _(case, got):
-    c, b = case["c"], case["b"]
-    data, gb = got["reflected"]
-    what = f"{c} / Value({b})"
-    expect(data, c / b, "c / b with c a plain number calls b.__rtruediv__(c): it is c * b**-1", what)
-    expect(gb, -c / b ** 2, "the gradient of c / b with respect to b is -c/b**2", f"b.grad, {what}")
-
-
-# ----------------------------------------------------------------------
-sub = Exercise("4.6", "find the bug in __sub__", uses=("Value",))
+sub = Exercise("4.4", "find the bug in __sub__", uses=("Value",))
 
 
 @sub.cases
 def _(rng):
-    a, b = _numbers(rng, 0.5, 5, 2)
-    return {"a": a, "b": b, "upstream": upstream(rng)}
+    return {"a": _signed(rng, 0.5, 5), "b": _signed(rng, 0.5, 5), "upstream": upstream(rng),
+            "preset": round(rng.uniform(0.5, 2), 3)}
 
 
 @sub.probe
@@ -244,76 +180,124 @@ def _(got, case, Value):
     got["grads"] = [a.grad, b.grad]
 
 
-def _sub_grads(case, got):
+@sub.probe
+def _(got, case, Value):
+    a, b = Value(case["a"]), Value(case["b"])
+    b.grad = case["preset"]
+    out = a - b
+    out.grad = case["upstream"]
+    out._backward()
+    got["accumulate"] = b.grad
+
+
+@sub.test("the difference")
+def _(case, got):
     expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data",
            f"Value({case['a']}) - Value({case['b']})")
-    return got["grads"]
 
 
-@sub.test("a.grad: + out.grad")
+@sub.test("gradients: + for a, - for b (times out.grad)", points=2)
+def _(case, got):
+    ga, gb = got["grads"]
+    g = case["upstream"]
+    expect(ga, g, "a - b moves up one for one with a: a.grad gets out.grad", f"a.grad for a - b, out.grad={g:.4g}")
+    expect(gb, -g, "b.grad has the wrong sign or size: a - b goes DOWN when b goes up, and the chain rule "
+           "multiplies by out.grad", f"b.grad for a - b, out.grad={g:.4g}")
+
+
+@sub.test("accumulate with +=")
 def _(case, got):
     g = case["upstream"]
-    expect(_sub_grads(case, got)[0], g, "a - b moves up with a one for one: a.grad gets out.grad",
-           f"a.grad for a - b, out.grad={g:.4g}")
-
-
-@sub.test("b.grad: - out.grad")
-def _(case, got):
-    g = case["upstream"]
-    expect(_sub_grads(case, got)[1], -g, "b.grad has the wrong sign or size: a - b goes DOWN when b goes up",
-           f"b.grad for a - b, out.grad={g:.4g}")
+    expect(got["accumulate"], case["preset"] - g, "an input that already had a gradient lost it: add with +=",
+           f"b.grad starting at {case['preset']}, out.grad={g:.4g}")
 
 
 # ----------------------------------------------------------------------
-exp_sigmoid = Exercise("4.7", "exp and sigmoid with gradients", uses=("Value",))
-exp_sigmoid.cases(_unary_case(0.2, 2.5))
+power = Exercise("4.5", "Value ** Value", uses=("Value",), after=("4.3",))  # its last test uses backward()
 
 
-@exp_sigmoid.probe
+@power.cases
+def _(rng):
+    return {"a": round(rng.uniform(0.5, 3), 3), "b": _signed(rng, 0.5, 2.5), "upstream": upstream(rng),
+            "preset": round(rng.uniform(0.5, 2), 3), "negative": -round(rng.uniform(1, 3), 3),
+            "n": rng.choice([2, 3]), "x": round(rng.uniform(0.5, 2.5), 3)}
+
+
+@power.probe
 def _(got, case, Value):
-    record = {}
-    unary_backward(record, Value, lambda a: a.exp(), case["xs"], case["upstream"], case["preset"])
-    got["exp"] = record
+    for key, out_grad, start in [("chain", case["upstream"], 0.0), ("accumulate", case["upstream"], case["preset"])]:
+        a, b = Value(case["a"]), Value(case["b"])
+        a.grad = b.grad = start
+        out = a ** b
+        out.grad = out_grad
+        out._backward()
+        got["data"] = out.data
+        got[key] = [a.grad, b.grad]
 
 
-@exp_sigmoid.probe
+@power.probe
 def _(got, case, Value):
-    record = {}
-    unary_backward(record, Value, lambda a: a.sigmoid(), case["xs"], case["upstream"], case["preset"])
-    got["sigmoid"] = record
+    a = Value(case["negative"])
+    out = a ** case["n"]
+    out.grad = case["upstream"]
+    out._backward()
+    got["number_exponent"] = [out.data, a.grad]
 
 
-@exp_sigmoid.probe
+def _grads(a, b, g):
+    return b * a ** (b - 1) * g, a ** b * math.log(a) * g
+
+
+@power.test("the value a ** b")
+def _(case, got):
+    expect(got["data"], case["a"] ** case["b"], "(a ** b).data should be a.data ** b.data",
+           f"Value({case['a']}) ** Value({case['b']})")
+
+
+@power.test("the base's gradient: b * a**(b-1), times out.grad")
+def _(case, got):
+    ga, _ = _grads(case["a"], case["b"], case["upstream"])
+    expect(got["chain"][0], ga, "the base's local derivative is the power rule, with the exponent's *data*; "
+           "multiply by out.grad", f"a.grad for a ** b, a={case['a']}, b={case['b']}, out.grad={case['upstream']:.4g}")
+
+
+@power.test("the exponent's gradient: a**b * ln(a), times out.grad", points=2)
+def _(case, got):
+    _, gb = _grads(case["a"], case["b"], case["upstream"])
+    expect(got["chain"][1], gb, "for the exponent, a**b is an exponential: d(a**b)/db = a**b * ln(a); "
+           "multiply by out.grad", f"b.grad for a ** b, a={case['a']}, b={case['b']}, out.grad={case['upstream']:.4g}")
+
+
+@power.test("accumulate with += (both inputs)")
+def _(case, got):
+    ga, gb = _grads(case["a"], case["b"], case["upstream"])
+    p = case["preset"]
+    look = "an input that already had a gradient lost it: add to self.grad and other.grad with +="
+    expect(got["accumulate"][0], p + ga, look, f"a.grad starting at {p}")
+    expect(got["accumulate"][1], p + gb, look, f"b.grad starting at {p}")
+
+
+@power.test("a plain-number exponent, also on a negative base")
+def _(case, got):
+    x, n, g = case["negative"], case["n"], case["upstream"]
+    if "number_exponent" not in got and any(e.get("error") in ("ValueError", "TypeError") for e in got.errors):
+        raise Fail("Value(-2.0) ** 3 must still work: wrap a plain-number exponent in a Value, and take ln(a) "
+                   "only when a > 0 (a constant exponent's gradient is never used)")
+    data, ga = got["number_exponent"]
+    expect(data, x ** n, "Value(x) ** n with a plain number n should be x ** n", f"Value({x}) ** {n}")
+    expect(ga, n * x ** (n - 1) * g, "the gradient of x ** n is n * x**(n-1) times out.grad", f"a.grad for {x} ** {n}")
+
+
+@power.probe
 def _(got, case, Value):
-    got["far"] = [Value(-800.0).sigmoid().data, Value(800.0).sigmoid().data]
+    x = Value(case["x"])
+    out = x ** x
+    out.backward()
+    got["x_to_the_x"] = x.grad
 
 
-def _unary_ok(case, record, function, derivative, name):
-    if not isinstance(record, dict):
-        raise Fail(f"{name} did not run")
-    g = case["upstream"]
-    for i, x in enumerate(case["xs"]):
-        expect(record["data"][i], function(x), f"{name}(x) has the wrong value", f"Value({x}).{name}().data")
-        expect(record["chain"][i], derivative(x) * g, f"the gradient of {name} is off; remember * out.grad",
-               f"a.grad for {name} at x={x}, out.grad={g:.4g}")
-        expect(record["accumulate"][i], case["preset"] + derivative(x) * g,
-               f"{name}'s _backward must add to self.grad with +=", f"a.grad starting at {case['preset']}")
-
-
-@exp_sigmoid.test("exp: value and gradient")
+@power.test("x ** x through backward(): d/dx = x**x (ln x + 1)")
 def _(case, got):
-    _unary_ok(case, got["exp"], math.exp, math.exp, "exp")
-
-
-@exp_sigmoid.test("sigmoid: value and gradient")
-def _(case, got):
-    _unary_ok(case, got["sigmoid"], sigmoid, lambda x: sigmoid(x) * (1 - sigmoid(x)), "sigmoid")
-
-
-@exp_sigmoid.test("sigmoid of -800 and 800 without overflow")
-def _(case, got):
-    if "far" not in got and any(e.get("error") == "OverflowError" for e in got.errors):
-        raise Fail("sigmoid(-800) overflowed: for negative x use e**x / (1 + e**x)")
-    low, high = got["far"]
-    expect(low, 0.0, "sigmoid(-800) should be 0 (to within round-off)", "sigmoid(-800)")
-    expect(high, 1.0, "sigmoid(800) should be 1", "sigmoid(800)")
+    x = case["x"]
+    expect(got["x_to_the_x"], x ** x * (math.log(x) + 1), "x is both base and exponent: its gradient is the sum of "
+           "the two local rules, so both lines of _backward must add (+=)", f"x.grad for x ** x at x={x}")

@@ -1,53 +1,17 @@
-"""Notebook 5: neural networks."""
+"""Notebook 5: neural networks.
 
-import math
+5.1 count an MLP's parameters (easy).
+5.2 named_parameters of a weight-matrix layer, ``Affine`` (easy).
+5.3 a training loop that recovers a line from data (medium; builds on 5.2).
+5.4 a Module that finds its parameters by itself (stretch).
+"""
+
+import random
 
 from ..framework import Exercise, Fail, expect, expect_equal, is_number
 
 # ----------------------------------------------------------------------
-neuron = Exercise("5.1", "Neuron forward pass", uses=("Neuron",))
-
-
-@neuron.cases
-def _(rng):
-    nin = rng.randint(2, 4)
-    return {"w": [round(rng.uniform(-1, 1), 3) for _ in range(nin)], "b": round(rng.uniform(-0.5, 0.5), 3),
-            "x": [round(rng.uniform(-1.5, 1.5), 3) for _ in range(nin)]}
-
-
-@neuron.probe
-def _(got, case, Neuron):
-    n = Neuron(len(case["w"]))
-    for w, value in zip(n.w, case["w"]):
-        w.data = value
-    n.b.data = case["b"]
-    out = n(case["x"])
-    got["out"] = out.data
-    out.backward()
-    got["w_grads"] = [w.grad for w in n.w]
-
-
-def _activation(case):
-    return math.tanh(sum(w * x for w, x in zip(case["w"], case["x"])) + case["b"])
-
-
-@neuron.test("forward: tanh(w . x + b)")
-def _(case, got):
-    expect(got["out"], _activation(case), "the neuron computes tanh(w1*x1 + ... + wn*xn + b): "
-           "check the sum (every weight times its input, plus the bias) and the tanh", f"Neuron with w={case['w']}, "
-           f"b={case['b']} on x={case['x']}")
-
-
-@neuron.test("gradients reach the weights")
-def _(case, got):
-    o = _activation(case)
-    for x, g in zip(case["x"], got["w_grads"]):
-        expect(g, x * (1 - o ** 2), "build the output from Value operations (no .data inside the sum), "
-               "so backward() can reach every weight", f"w.grad for input {x}")
-
-
-# ----------------------------------------------------------------------
-count = Exercise("5.2", "count an MLP's parameters", uses=("count_parameters",))
+count = Exercise("5.1", "count an MLP's parameters", uses=("count_parameters",))
 
 
 @count.cases
@@ -83,72 +47,92 @@ def _(case, got):
 
 
 # ----------------------------------------------------------------------
-mse = Exercise("5.3", "mean squared error", uses=("mse",))
+named = Exercise("5.2", "named_parameters of Affine", uses=("Affine",))
 
 
-@mse.cases
+@named.cases
 def _(rng):
-    n = rng.randint(3, 6)
-    return {"preds": [round(rng.uniform(-2, 2), 3) for _ in range(n)],
-            "targets": [round(rng.uniform(-2, 2), 3) for _ in range(n)]}
+    return {"nin": rng.randint(2, 4), "nout": rng.randint(2, 3), "seed": rng.randint(0, 99)}
 
 
-@mse.probe
-def _(got, case, mse):
-    from micrograd_course.engine import Value
+@named.probe
+def _(got, case, Affine):
+    layer = Affine(case["nin"], case["nout"], seed=case["seed"])
+    pairs = list(layer.named_parameters())
+    got["names"] = [name for name, _ in pairs]
+    expected = {f"weight.{i}.{j}": w for i, row in enumerate(layer.weight) for j, w in enumerate(row)}
+    expected.update({f"bias.{i}": b for i, b in enumerate(layer.bias)})
+    got["same_objects"] = all(expected.get(name) is value for name, value in pairs)
+    for p in layer.parameters():
+        p.grad = 1.5
+    layer.zero_grad()
+    got["grads_after_zero_grad"] = [p.grad for p in layer.weight[0] + layer.bias]
 
-    preds = [Value(p) for p in case["preds"]]
-    loss = mse(preds, case["targets"])
-    got["loss"] = loss.data
-    loss.backward()
-    got["grads"] = [p.grad for p in preds]
+
+def _affine_names(nin, nout):
+    return [f"weight.{i}.{j}" for i in range(nout) for j in range(nin)] + [f"bias.{i}" for i in range(nout)]
 
 
-@mse.test("the loss")
+@named.test("names, in order: weight.i.j row by row, then bias.i", points=2)
 def _(case, got):
-    n = len(case["preds"])
-    expected = sum((p - y) ** 2 for p, y in zip(case["preds"], case["targets"])) / n
-    expect(got["loss"], expected, "square each difference, then take the mean (divide by the number of samples)",
-           f"mse({case['preds']}, {case['targets']})")
+    names = got["names"]
+    expected = _affine_names(case["nin"], case["nout"])
+    if sorted(names) == sorted(expected) and names != expected:
+        raise Fail("the right names in the wrong order: all weights row by row (output i, then input j), "
+                   "then the biases", f"Affine({case['nin']}, {case['nout']}): expected {expected}, got {names}")
+    expect_equal(names, expected, "yield one (name, value) pair per weight and per bias; a weight's name is "
+                 "'weight.' + its row + '.' + its column, a bias's 'bias.' + its index",
+                 f"names of Affine({case['nin']}, {case['nout']})")
 
 
-@mse.test("gradients of the predictions")
+@named.test("each name with its own Value")
 def _(case, got):
-    n = len(case["preds"])
-    for p, y, g in zip(case["preds"], case["targets"], got["grads"]):
-        expect(g, 2 * (p - y) / n, "build the loss from Value operations so backward() reaches each prediction",
-               f"grad of prediction {p} (target {y})")
+    if got["same_objects"] is not True:
+        raise Fail("yield the parameter objects themselves (self.weight[i][j], self.bias[i]), each with its own "
+                   "name; not copies, not their .data")
+
+
+@named.test("parameters() and zero_grad() work through it")
+def _(case, got):
+    if any(g != 0 for g in got["grads_after_zero_grad"]):
+        raise Fail("zero_grad() from Module resets only what named_parameters() yields: every weight and bias")
 
 
 # ----------------------------------------------------------------------
-train = Exercise("5.4", "a training loop that works", uses=("train",))
+train = Exercise("5.3", "train a line", uses=("train_affine", "Affine"), after=("5.2",))
 
 
 @train.cases
 def _(rng):
-    return {"steps": rng.randint(40, 60), "learning_rate": rng.choice([0.04, 0.05, 0.06])}
+    weights = [round(rng.uniform(-3, 3), 2) for _ in range(2)]
+    bias = round(rng.uniform(-2, 2), 2)
+    xs = [[round(rng.uniform(-1, 1), 3) for _ in range(2)] for _ in range(16)]
+    ys = [sum(w * x for w, x in zip(weights, point)) + bias for point in xs]
+    return {"xs": xs, "ys": ys, "weights": weights, "bias": bias, "steps": rng.randint(150, 200),
+            "learning_rate": rng.choice([0.2, 0.25, 0.3])}
 
 
 @train.probe
-def _(got, case, train):
-    got["losses"] = list(train(steps=case["steps"], learning_rate=case["learning_rate"]))
+def _(got, case, train_affine, Affine):
+    model, losses = train_affine(case["xs"], case["ys"], steps=case["steps"], learning_rate=case["learning_rate"])
+    got["losses"] = list(losses)
+    got["weights"] = [w.data for w in model.weight[0]]
+    got["bias"] = model.bias[0].data
 
 
-def _reference_losses(steps, learning_rate):
-    from micrograd_course import MLP
-    from micrograd_course.datasets import toy_dataset
-    from micrograd_course.losses import mse_loss
-
-    model = MLP(3, [4, 4, 1], activation="tanh", seed=42)
-    xs, ys = toy_dataset()
+def _reference_losses(case):
+    """Gradient descent on the mean squared error of y = w . x + b, in plain floats."""
+    rng = random.Random(0)  # Affine(2, 1, seed=0) draws its weights like this, bias 0
+    w, b = [rng.uniform(-1, 1) for _ in range(2)], 0.0
+    xs, ys, n = case["xs"], case["ys"], len(case["xs"])
     losses = []
-    for _ in range(steps):
-        loss = mse_loss([model(x) for x in xs], ys)
-        model.zero_grad()
-        loss.backward()
-        for p in model.parameters():
-            p.data -= learning_rate * p.grad
-        losses.append(loss.data)
+    for _ in range(case["steps"]):
+        errors = [sum(wj * xj for wj, xj in zip(w, x)) + b - y for x, y in zip(xs, ys)]
+        losses.append(sum(e * e for e in errors) / n)
+        grad_w = [2 * sum(e * x[j] for e, x in zip(errors, xs)) / n for j in range(2)]
+        grad_b = 2 * sum(errors) / n
+        w = [wj - case["learning_rate"] * g for wj, g in zip(w, grad_w)]
+        b -= case["learning_rate"] * grad_b
     return losses
 
 
@@ -156,17 +140,114 @@ def _reference_losses(steps, learning_rate):
 def _(case, got):
     losses = got["losses"]
     if not isinstance(losses, list) or len(losses) != case["steps"] or not all(is_number(x) for x in losses):
-        raise Fail("train() should return a list with one number per step: append loss.data each step",
-                   f"train(steps={case['steps']}) returned {len(losses) if isinstance(losses, list) else losses!r} items")
+        raise Fail("return the model and a list with one loss (a number: loss.data) per step",
+                   f"train_affine(steps={case['steps']}) returned "
+                   f"{len(losses) if isinstance(losses, list) else losses!r} losses")
 
 
 @train.test("the losses of a correct loop", points=2)
 def _(case, got):
-    expected = _reference_losses(case["steps"], case["learning_rate"])
+    expected = _reference_losses(case)
     losses = got["losses"]
     if not isinstance(losses, list) or len(losses) != len(expected):
-        raise Fail("train() should return one loss per step")
+        raise Fail("return one loss per step")
     for step, (g, e) in enumerate(zip(losses, expected)):
-        expect(g, e, "each step: forward, zero the gradients, backward, then p.data -= learning_rate * p.grad "
-               "(did you zero the gradients every step, and step against the gradient?)",
-               f"loss at step {step} with learning rate {case['learning_rate']}", tol=1e-6)
+        look = ("the first loss is off: start from Affine(2, 1, seed=0) and use the mean squared error"
+                if step == 0 else
+                "each step: forward on every point, the mean squared error, zero the gradients, backward, then "
+                "p.data -= learning_rate * p.grad (a loss that is right at first and then drifts often means "
+                "the gradients were not zeroed)")
+        expect(g, e, look, f"loss at step {step}, learning rate {case['learning_rate']}", tol=1e-6)
+
+
+@train.test("it found the line")
+def _(case, got):
+    look = "after training, the weights and bias should be close to the line that made the data"
+    for j, (g, w) in enumerate(zip(got["weights"], case["weights"])):
+        expect(g, w, look, f"weight {j}", tol=1e-2)
+    expect(got["bias"], case["bias"], look, "bias", tol=1e-2)
+
+
+# ----------------------------------------------------------------------
+auto = Exercise("5.4", "a Module that finds its parameters", uses=("AutoModule", "Value"), own=("AutoModule",))
+
+
+@auto.cases
+def _(rng):
+    return {"numbers": [round(rng.uniform(-2, 2), 3) for _ in range(11)]}
+
+
+@auto.probe
+def _(got, case, AutoModule, Value):
+    numbers = iter(case["numbers"])
+
+    class Pair(AutoModule):
+        def __init__(self):
+            self.scale = Value(next(numbers))
+            self.size = 2  # not a parameter
+            self.shift = [Value(next(numbers))]
+
+    class Net(AutoModule):
+        def __init__(self):
+            self.name = "net"  # not a parameter
+            self.gain = Value(next(numbers))
+            self.biases = [Value(next(numbers)), Value(next(numbers))]
+            self.first = Pair()
+            self.blocks = [Pair(), Pair()]
+            self.grid = [[Value(next(numbers)), Value(next(numbers))], []]
+
+    net = Net()
+    pairs = list(net.named_parameters())
+    got["names"] = [name for name, _ in pairs]
+    got["values"] = [value.data if isinstance(value, Value) else repr(value) for _, value in pairs]
+    got["distinct"] = len({id(value) for _, value in pairs}) == len(pairs)
+    for p in net.parameters():
+        p.grad = 1.0
+    net.zero_grad()
+    got["grads"] = [net.first.scale.grad, net.blocks[1].shift[0].grad, net.grid[0][1].grad]
+
+
+_AUTO_NAMES = ["gain", "biases.0", "biases.1", "first.scale", "first.shift.0", "blocks.0.scale", "blocks.0.shift.0", "blocks.1.scale",
+               "blocks.1.shift.0", "grid.0.0", "grid.0.1"]
+
+
+@auto.test("Values and lists of Values")
+def _(case, got):
+    names = got["names"]
+    for name in ("gain", "biases.0", "biases.1"):
+        if name not in names:
+            raise Fail("look through vars(self): a Value attribute is a parameter named after the attribute; "
+                       "a list of Values gives names attribute.0, attribute.1, ...", f"{name!r} missing from {names}")
+
+
+@auto.test("modules inside modules, and lists of modules")
+def _(case, got):
+    names = got["names"]
+    for name in ("first.scale", "first.shift.0", "blocks.0.scale", "blocks.1.shift.0"):
+        if name not in names:
+            raise Fail("an attribute that is itself a Module contributes its own named_parameters(), each "
+                       "name prefixed with the attribute's name and a dot; likewise each Module in a list",
+                       f"{name!r} missing from {names}")
+
+
+@auto.test("lists of lists (nested to any depth)")
+def _(case, got):
+    names = got["names"]
+    if "grid.0.1" not in names:
+        raise Fail("a list can hold lists: handle an element the same way as an attribute (recursion), "
+                   "adding its index to the name", f"'grid.0.1' missing from {names}")
+
+
+@auto.test("exactly the parameters, in attribute order, each once", points=2)
+def _(case, got):
+    expect_equal(got["names"], _AUTO_NAMES, "skip attributes that hold no Values (strings, numbers); keep the "
+                 "order in which the attributes were set (vars(self) keeps it)", "all names")
+    if got["distinct"] is not True or got["values"] != case["numbers"]:
+        raise Fail("each name must come with its own parameter object (the Value itself, not a copy)")
+
+
+@auto.test("zero_grad() resets them all")
+def _(case, got):
+    if any(g != 0 for g in got["grads"]):
+        raise Fail("Module.zero_grad() goes through parameters(), which goes through named_parameters(): "
+                   "a parameter it misses keeps its gradient")
