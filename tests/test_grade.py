@@ -72,9 +72,9 @@ def test_command_line_prints_a_table_and_writes_json(tmp_path, capsys):
     status = main(["grade", str(path), "--timeout", "10", "--seed", "7", "--json", str(out)])
     printed = capsys.readouterr().out
     assert status == 1
-    assert "3/4 points" in printed and "seed 7" in printed and "FAIL" in printed and "NAND" in printed
+    assert "9/10 points" in printed and "seed 7" in printed and "FAIL" in printed and "NAND" in printed
     data = json.loads(out.read_text())
-    assert [r["earned"] for r in data["notebooks"][0]["exercises"]] == [1, 2]
+    assert [r["earned"] for r in data["notebooks"][0]["exercises"]] == [1, 2, 2, 4]
 
 
 def test_json_never_overwrites_the_notebook(student_notebook, capsys):
@@ -120,12 +120,12 @@ def test_odd_inputs_get_a_reason_and_exit_2_without_a_traceback(tmp_path, capsys
 def test_an_empty_notebook_for_an_assignment_scores_zero(tmp_path, capsys):
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "alice.ipynb")
     assert main(["grade", str(tmp_path / "alice.ipynb"), "--assignment", "07_xor", "--out", str(tmp_path / "out")]) == 1
-    assert "0/4 points" in capsys.readouterr().out
+    assert "0/10 points" in capsys.readouterr().out
     gradebook = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()
-    assert gradebook[0].startswith("student,notebook,7.1,7.2,total,max,graded_at,seed,checks")
-    assert gradebook[1].startswith("alice,solutions/07_xor.ipynb,0,0,0,4,")
+    assert gradebook[0].startswith("student,notebook,7.1,7.2,7.3,7.4,total,max,graded_at,seed,checks")
+    assert gradebook[1].startswith("alice,solutions/07_xor.ipynb,0,0,0,0,0,10,")
     feedback = (tmp_path / "out" / "feedback" / "alice.md").read_text()
-    assert "0/4 points" in feedback and "`or_weights` is not defined" in feedback
+    assert "0/10 points" in feedback and "`or_weights` is not defined" in feedback
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):

@@ -35,7 +35,7 @@ _gate_test("nand", "NAND", [1, 1, 1, 0], "NAND fires unless both inputs are 1: s
            "every sign")
 
 # ----------------------------------------------------------------------
-xor = Exercise("7.2", "XOR from two layers of step units", uses=("xor",))
+xor = Exercise("7.2", "XOR from OR, NAND and AND", uses=("xor",))
 
 
 @xor.probe
@@ -55,3 +55,58 @@ def _(case, got):
     outputs = got["outputs"]
     expect_equal([outputs[1], outputs[2]], [1, 1], "for (0,1) and (1,0) XOR is 1: both OR and NAND fire there",
                  "xor(0, 1), xor(1, 0)")
+
+
+# ----------------------------------------------------------------------
+INPUTS3 = [(x1, x2, x3) for x1 in (0, 1) for x2 in (0, 1) for x3 in (0, 1)]
+
+
+def _bump(z):
+    return 1 if 0.5 < z < 1.5 else 0
+
+
+exactly_two = Exercise("7.3", "exactly two of three with one bump neuron", uses=("exactly_two_weights",))
+
+
+@exactly_two.probe
+def _(got, case, exactly_two_weights):
+    got["weights"] = list(exactly_two_weights)
+
+
+@exactly_two.test("fires for exactly two inputs on", points=2)
+def _(case, got):
+    weights = got["weights"]
+    if not (isinstance(weights, list) and len(weights) == 4 and all(is_number(w) for w in weights)):
+        raise Fail("give four numbers (w1, w2, w3, b)")
+    w1, w2, w3, b = weights
+    outputs = [_bump(w1 * x1 + w2 * x2 + w3 * x3 + b) for x1, x2, x3 in INPUTS3]
+    expect_equal(outputs, [1 if sum(x) == 2 else 0 for x in INPUTS3],
+                 "count the inputs that are on with equal weights, then shift the count with b so that a count "
+                 "of 2 lands inside the bump's window (0.5, 1.5) and 1 and 3 land outside",
+                 f"bump outputs for the 8 inputs (0,0,0) .. (1,1,1) with weights {weights}")
+
+
+# ----------------------------------------------------------------------
+parity = Exercise("7.4", "parity of three inputs from step units", uses=("parity3",), after=("7.2",))
+
+
+@parity.probe
+def _(got, case, parity3):
+    got["outputs"] = [parity3(*x) for x in INPUTS3]
+
+
+@parity.test("odd counts give 1", points=2)
+def _(case, got):
+    odd = [x for x in INPUTS3 if sum(x) % 2]
+    expect_equal([got["outputs"][INPUTS3.index(x)] for x in odd], [1] * len(odd),
+                 "one and three inputs on should fire: hidden units that fire for 'at least k inputs on' "
+                 "(k = 1, 2, 3) let the output add and subtract them",
+                 "parity3 for the inputs with one or three 1s")
+
+
+@parity.test("even counts give 0", points=2)
+def _(case, got):
+    even = [x for x in INPUTS3 if sum(x) % 2 == 0]
+    expect_equal([got["outputs"][INPUTS3.index(x)] for x in even], [0] * len(even),
+                 "zero and two inputs on should stay silent: check the output unit's weights on the "
+                 "'at least 2' unit and its bias", "parity3 for the inputs with zero or two 1s")

@@ -1,4 +1,4 @@
-"""Notebook 8: classification."""
+"""Notebook 8: binary classification."""
 
 import math
 
@@ -45,140 +45,170 @@ def _(case, got):
                "backward() reaches the score", f"d hinge / d score at score={score}, label={label}")
 
 
-# ----------------------------------------------------------------------
-softmax = Exercise("8.2", "a softmax that never overflows", uses=("softmax",))
+def _sigmoid(z):
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
 
-@softmax.cases
-def _(rng):
-    return {"small": [round(rng.uniform(-3, 3), 3) for _ in range(rng.randint(2, 5))],
-            "huge": [round(rng.uniform(990, 1000), 2), round(rng.uniform(990, 1000), 2), -5.0],
-            "pair": [round(rng.uniform(-1, 1), 3), round(rng.uniform(-1, 1), 3)]}
-
-
-@softmax.probe
-def _(got, case, softmax):
-    from micrograd_course.engine import Value
-
-    got["small"] = [p.data for p in softmax([Value(z) for z in case["small"]])]
-
-
-@softmax.probe
-def _(got, case, softmax):
-    from micrograd_course.engine import Value
-
-    got["huge"] = [p.data for p in softmax([Value(z) for z in case["huge"]])]
-
-
-@softmax.probe
-def _(got, case, softmax):
-    from micrograd_course.engine import Value
-
-    zs = [Value(z) for z in case["pair"]]
-    softmax(zs)[0].backward()
-    got["grad"] = zs[0].grad
-
-
-def _softmax(logits):
-    m = max(logits)
-    exps = [math.exp(z - m) for z in logits]
-    return [e / sum(exps) for e in exps]
-
-
-@softmax.test("probabilities")
-def _(case, got):
-    for i, (p, e) in enumerate(zip(got["small"], _softmax(case["small"]))):
-        expect(p, e, "exponentiate each logit and divide by the sum of all of them", f"softmax({case['small']})[{i}]")
-
-
-@softmax.test("no overflow for logits near 1000")
-def _(case, got):
-    if "huge" not in got and any(e.get("error") == "OverflowError" for e in got.errors):
-        raise Fail("exp(1000) overflowed: subtract the largest logit before exponentiating (the result is the same)")
-    for i, (p, e) in enumerate(zip(got["huge"], _softmax(case["huge"]))):
-        expect(p, e, "subtract the largest logit before exponentiating", f"softmax({case['huge']})[{i}]")
-
-
-@softmax.test("gradient through the softmax")
-def _(case, got):
-    p0 = _softmax(case["pair"])[0]
-    expect(got["grad"], p0 * (1 - p0), "build the probabilities from Value operations (the max may be a plain "
-           "number) so backward() reaches the logits", f"d p0 / d z0 for logits {case['pair']}")
+def _bce_with_logits(score, label):
+    softplus = score + math.log1p(math.exp(-score)) if score > 0 else math.log1p(math.exp(score))
+    return softplus - label * score
 
 
 # ----------------------------------------------------------------------
-accuracy = Exercise("8.3", "accuracy for several classes", uses=("multiclass_accuracy",))
+bce = Exercise("8.2", "binary cross-entropy from the score", uses=("bce_with_logits",))
 
 
-@accuracy.cases
+@bce.cases
 def _(rng):
-    scores = [[round(rng.uniform(-3, 3), 2) for _ in range(3)] for _ in range(rng.randint(4, 8))]
-    labels = [rng.randrange(3) for _ in scores]
-    return {"scores": scores, "labels": labels}
+    return {"moderate": [[round(rng.uniform(-4, 4), 3), rng.choice([0, 1])] for _ in range(3)],
+            "extreme": [[round(rng.uniform(500, 900), 1), 0], [round(-rng.uniform(500, 900), 1), 1]]}
 
 
-@accuracy.probe
-def _(got, case, multiclass_accuracy):
-    got["numbers"] = multiclass_accuracy(case["scores"], case["labels"])
-
-
-@accuracy.probe
-def _(got, case, multiclass_accuracy):
+@bce.probe
+def _(got, case, bce_with_logits):
     from micrograd_course.engine import Value
 
-    got["values"] = multiclass_accuracy([[Value(s) for s in row] for row in case["scores"]], case["labels"])
+    losses, grads = [], []
+    for score, label in case["moderate"]:
+        s = Value(score)
+        out = bce_with_logits(s, label)
+        out.backward()
+        losses.append(out.data)
+        grads.append(s.grad)
+    got["losses"], got["grads"] = losses, grads
 
 
-def _accuracy(case):
-    right = sum(row.index(max(row)) == label for row, label in zip(case["scores"], case["labels"]))
-    return right / len(case["labels"])
+@bce.probe
+def _(got, case, bce_with_logits):
+    from micrograd_course.engine import Value
+
+    got["extreme"] = [bce_with_logits(Value(score), label).data for score, label in case["extreme"]]
 
 
-@accuracy.test("scores as numbers")
+@bce.test("the loss for ordinary scores")
 def _(case, got):
-    expect(got["numbers"], _accuracy(case), "a prediction is the class with the highest score (argmax); accuracy "
-           "is the fraction of samples where it equals the label", f"accuracy of {case['scores']} vs {case['labels']}")
+    for (score, label), loss in zip(case["moderate"], got["losses"]):
+        expect(loss, _bce_with_logits(score, label), "the loss is -ln p for label 1 and -ln(1 - p) for label 0, "
+               "with p = sigmoid(score); in terms of the score: ln(1 + e^s) - label * s",
+               f"bce_with_logits(score={score}, label={label})")
 
 
-@accuracy.test("scores as Values")
+@bce.test("its gradient is sigmoid(score) - label")
 def _(case, got):
-    expect(got["values"], _accuracy(case), "with Value scores compare their .data", "the same scores as Values")
+    for (score, label), grad in zip(case["moderate"], got["grads"]):
+        expect(grad, _sigmoid(score) - label, "build the loss from Value operations (exp, log, +, *) so "
+               "backward() reaches the score", f"d loss / d score at score={score}, label={label}")
+
+
+@bce.test("confident mistakes: finite, no overflow", points=2)
+def _(case, got):
+    if "extreme" not in got and any(e.get("error") in ("OverflowError", "ValueError") for e in got.errors):
+        raise Fail("a score of several hundred overflowed exp or took log(0): for s > 0 write ln(1 + e^s) "
+                   "as s + ln(1 + e^-s), so exp only ever sees a negative number")
+    for (score, label), loss in zip(case["extreme"], got["extreme"]):
+        expect(loss, _bce_with_logits(score, label), "for a large |score| never round the probability first: "
+               "for s > 0 use s + ln(1 + e^-s)", f"bce_with_logits(score={score}, label={label})")
 
 
 # ----------------------------------------------------------------------
-batches = Exercise("8.4", "mini-batches that cover every sample once", uses=("minibatches",))
+def _logistic_case(rng, n):
+    w = [round(rng.uniform(-1.5, 1.5), 3) for _ in range(2)]
+    b = round(rng.uniform(-1, 1), 3)
+    xs = [[round(rng.uniform(-2, 2), 3) for _ in range(2)] for _ in range(n)]
+    ys = [rng.choice([0, 1]) for _ in range(n)]
+    return {"w": w, "b": b, "xs": xs, "ys": ys}
 
 
-@batches.cases
+def _logistic_gradients(w, b, xs, ys):
+    errors = [_sigmoid(sum(wj * xj for wj, xj in zip(w, x)) + b) - y for x, y in zip(xs, ys)]
+    dw = [sum(e * x[j] for e, x in zip(errors, xs)) / len(xs) for j in range(len(w))]
+    return dw, sum(errors) / len(xs)
+
+
+gradients = Exercise("8.3", "logistic regression's gradients by hand", uses=("logistic_gradients",))
+
+
+@gradients.cases
 def _(rng):
-    return {"n": rng.randint(7, 20), "size": rng.randint(2, 5), "seed": rng.randint(0, 1000)}
+    return _logistic_case(rng, rng.randint(4, 7))
 
 
-@batches.probe
-def _(got, case, minibatches):
-    got["batches"] = [list(b) for b in minibatches(case["n"], case["size"], seed=case["seed"])]
-    got["again"] = [list(b) for b in minibatches(case["n"], case["size"], seed=case["seed"])]
-    got["others"] = [[list(b) for b in minibatches(case["n"], case["size"], seed=case["seed"] + k)] for k in (1, 2)]
+@gradients.probe
+def _(got, case, logistic_gradients):
+    dw, db = logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])
+    got["dw"], got["db"] = list(dw), db
 
 
-@batches.test("every index exactly once")
+@gradients.test("d loss / d b")
 def _(case, got):
-    flat = sorted(i for batch in got["batches"] for i in batch)
-    expect_equal(flat, list(range(case["n"])), "the batches together should hold each index 0..n-1 exactly once",
-                 f"all indices in minibatches({case['n']}, {case['size']})")
+    expect(got["db"], _logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])[1],
+           "per sample, d loss / d score is p - y; the bias gradient is its mean over the samples",
+           f"db for w={case['w']}, b={case['b']}, xs={case['xs']}, ys={case['ys']}")
 
 
-@batches.test("batch sizes")
+@gradients.test("d loss / d w")
 def _(case, got):
-    n, size = case["n"], case["size"]
-    expected = [size] * (n // size) + ([n % size] if n % size else [])
-    expect_equal([len(b) for b in got["batches"]], expected, "full batches of batch_size, then one smaller batch "
-                 "with what is left", f"batch sizes for n={n}, batch_size={size}")
+    expected = _logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])[0]
+    if not (isinstance(got["dw"], list) and len(got["dw"]) == len(expected)):
+        raise Fail("return dw as a list with one gradient per weight")
+    for j, (g, e) in enumerate(zip(got["dw"], expected)):
+        expect(g, e, "weight j's gradient is the mean of (p - y) times that sample's input j (chain rule "
+               "through score = w . x + b)", f"dw[{j}] for w={case['w']}, b={case['b']}, xs={case['xs']}, ys={case['ys']}")
 
 
-@batches.test("shuffled, and repeatable with the seed")
+# ----------------------------------------------------------------------
+def _separable_case(rng, n=30):
+    angle = rng.uniform(0, 2 * math.pi)
+    normal, offset = (math.cos(angle), math.sin(angle)), rng.uniform(-0.5, 0.5)
+    xs, ys = [], []
+    while len(xs) < n:
+        x = [round(rng.uniform(-2, 2), 3), round(rng.uniform(-2, 2), 3)]
+        side = normal[0] * x[0] + normal[1] * x[1] - offset
+        if abs(side) > 0.3:  # keep a margin around the line
+            xs.append(x)
+            ys.append(1 if side > 0 else 0)
+    return {"xs": xs, "ys": ys, "steps": 300, "lr": 1.0}
+
+
+def _train_logistic(xs, ys, steps, lr):
+    w, b = [0.0, 0.0], 0.0
+    for _ in range(steps):
+        dw, db = _logistic_gradients(w, b, xs, ys)
+        w = [wj - lr * g for wj, g in zip(w, dw)]
+        b -= lr * db
+    return w, b
+
+
+training = Exercise("8.4", "train logistic regression", uses=("train_logistic",), after=("8.3",))
+
+
+@training.cases
+def _(rng):
+    return _separable_case(rng)
+
+
+@training.probe
+def _(got, case, train_logistic):
+    w, b = train_logistic(case["xs"], case["ys"], case["steps"], case["lr"])
+    got["w"], got["b"] = list(w), b
+
+
+@training.test("separates the training data", points=2)
 def _(case, got):
-    expect_equal(got["again"], got["batches"], "the same seed must give the same batches (random.Random(seed))",
-                 "two calls with the same seed")
-    if all(other == got["batches"] for other in got["others"]):
-        raise Fail("the batches are the same for every seed: shuffle the indices first")
+    if "w" not in got and any(e.get("error") == "OverflowError" for e in got.errors):
+        raise Fail("the weights grew until exp overflowed: check the sign of the update (w -= lr * gradient)")
+    w, b = got["w"], got["b"]
+    predictions = [1 if w[0] * x[0] + w[1] * x[1] + b > 0 else 0 for x in case["xs"]]
+    wrong = sum(p != y for p, y in zip(predictions, case["ys"]))
+    if wrong:
+        raise Fail("the data can be split by a line, but your weights misclassify some points: check the sign "
+                   "of the update (w -= lr * gradient) and that every step uses the current weights",
+                   f"{wrong} of {len(case['ys'])} points on the wrong side with w={w}, b={b}")
+
+
+@training.test("plain gradient descent from zero weights")
+def _(case, got):
+    w, b = _train_logistic(case["xs"], case["ys"], case["steps"], case["lr"])
+    for name, g, e in [("w[0]", got["w"][0], w[0]), ("w[1]", got["w"][1], w[1]), ("b", got["b"], b)]:
+        expect(g, e, "start from w = [0, 0], b = 0 and take exactly `steps` full-batch steps of size lr with "
+               "your logistic_gradients", f"{name} after {case['steps']} steps with lr={case['lr']}", tol=1e-6)
