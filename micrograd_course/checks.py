@@ -487,7 +487,7 @@ def check_minibatches(minibatches):
 
 
 # ----------------------------------------------------------------------
-# Notebook 9: polynomial regression.
+# Notebook 10: polynomial regression.
 # ----------------------------------------------------------------------
 
 def _cubic_data():
@@ -497,7 +497,7 @@ def _cubic_data():
     return x, np.sin(x)
 
 
-@_exercise("9.1", "gradients of the cubic fit by hand", points=2, args=("cubic_gradients",))
+@_exercise("10.1", "gradients of the cubic fit by hand", points=2, args=("cubic_gradients",))
 def check_cubic_gradients(cubic_gradients):
     import numpy as np
 
@@ -516,7 +516,7 @@ def check_cubic_gradients(cubic_gradients):
         _expect(f"dL/d{name} (compare a central difference)", got[k], numeric, 1e-5)
 
 
-@_exercise("9.2", "the cubic fit with Value", args=("cubic_loss",))
+@_exercise("10.2", "the cubic fit with Value", args=("cubic_loss",))
 def check_cubic_value_loss(cubic_loss):
     import numpy as np
 
@@ -532,10 +532,10 @@ def check_cubic_value_loss(cubic_loss):
 
 
 # ----------------------------------------------------------------------
-# Notebook 10: PyTorch side by side.
+# Notebook 11: PyTorch side by side.
 # ----------------------------------------------------------------------
 
-@_exercise("10.1", "load nn.Linear-style weights into a Layer", args=("load_linear",))
+@_exercise("11.1", "load nn.Linear-style weights into a Layer", args=("load_linear",))
 def check_load_linear(load_linear):
     from .nn import Layer
 
@@ -552,7 +552,7 @@ def check_load_linear(load_linear):
         raise _Hint("set w.data on the existing Values; do not replace them with numbers.")
 
 
-@_exercise("10.2", "from a PyTorch parameter name back to ours", args=("our_name",))
+@_exercise("11.2", "from a PyTorch parameter name back to ours", args=("our_name",))
 def check_our_name(our_name):
     cases = [
         (("0.weight", 1, 2), "layers.0.neurons.1.w.2"),
