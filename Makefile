@@ -5,6 +5,7 @@
 #   make exercises        regenerate exercises/ from solutions/ (never overwrites edited notebooks)
 #   make check-solutions  grade every solutions/ notebook; must score 100%
 #   make grade NB=path    grade one student notebook (table + grades.json)
+#   (the coursework commands: python -m micrograd_course.coursework --help)
 #   make clean    remove the virtual environment and caches
 
 PYTHON ?= python3
@@ -46,11 +47,11 @@ exercises: install
 	$(BIN)/python -m micrograd_course.coursework generate
 
 check-solutions: install
-	$(BIN)/python -m micrograd_course.grade solutions/*.ipynb
+	$(BIN)/python -m micrograd_course.coursework grade solutions/*.ipynb
 
 grade: install
 	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/student.ipynb"; exit 2; }
-	$(BIN)/python -m micrograd_course.grade "$(NB)" --json grades.json
+	$(BIN)/python -m micrograd_course.coursework grade "$(NB)" --json grades.json
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info

@@ -5,7 +5,8 @@ import pathlib
 import nbformat
 import pytest
 
-from micrograd_course import coursework
+from micrograd_course.coursework import generate as coursework
+from micrograd_course.coursework.__main__ import main as coursework_main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -116,7 +117,17 @@ def test_check_command_exit_codes(tmp_path, capsys):
     solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
     write_solution(solutions)
     args = ["--solutions", str(solutions), "--exercises", str(exercises)]
-    assert coursework.main(["check", *args]) == 1
+    assert coursework_main(["outdated", *args]) == 1
     assert "out of date" in capsys.readouterr().out
-    assert coursework.main(["generate", *args]) == 0
-    assert coursework.main(["check", *args]) == 0
+    assert coursework_main(["generate", *args]) == 0
+    assert coursework_main(["outdated", *args]) == 0
+
+
+def test_generated_notebooks_keep_the_solutions_metadata():
+    """kernelspec and the kernel's language_info are copied, so opening an exercise does not mark it modified."""
+    for solution in sorted((ROOT / "solutions").glob("*.ipynb")):
+        source = nbformat.read(solution, as_version=4).metadata
+        generated = nbformat.read(ROOT / "exercises" / solution.name, as_version=4).metadata
+        assert "language_info" in source, f"{solution.name}: run tools/execute_notebooks.py on it"
+        for key in ("kernelspec", "language_info"):
+            assert generated[key] == source[key], f"{solution.name}: {key}"

@@ -18,10 +18,9 @@ work, each generated notebook records a fingerprint of its cells; a notebook
 whose cells no longer match it has been edited and is left alone.
 
     python -m micrograd_course.coursework generate [--force]
-    python -m micrograd_course.coursework check
+    python -m micrograd_course.coursework outdated
 """
 
-import argparse
 import copy
 import hashlib
 import json
@@ -139,26 +138,3 @@ def stale(solutions_dir="solutions", exercises_dir="exercises"):
     """The exercise notebooks that are missing or differ from what generate() would write."""
     return [target for _source, target, text in plan(solutions_dir, exercises_dir)
             if not target.exists() or target.read_text(encoding="utf-8") != text]
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m micrograd_course.coursework", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["generate", "check"])
-    parser.add_argument("--solutions", default="solutions")
-    parser.add_argument("--exercises", default="exercises")
-    parser.add_argument("--force", action="store_true", help="overwrite exercise notebooks even if edited")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "generate":
-            return 1 if generate(args.solutions, args.exercises, args.force) else 0
-        outdated = stale(args.solutions, args.exercises)
-    except SolutionFormatError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    for target in outdated:
-        print(f"out of date: {target} (run `make exercises`)")
-    return 1 if outdated else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

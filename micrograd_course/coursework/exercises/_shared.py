@@ -1,0 +1,59 @@
+"""Probe and test pieces that several notebooks' exercises share."""
+
+import math
+
+from ..framework import expect
+
+
+def unary_backward(got, Value, method, xs, upstream, preset):
+    """Record ``method``'s output data and the input's grad after one ``_backward`` call.
+
+    Three runs per input x: out.grad = 1 (the local derivative), out.grad =
+    ``upstream`` (the chain rule) and an input whose grad already holds
+    ``preset`` (accumulation with +=).
+    """
+    for key, out_grad, start in [("unit", 1.0, 0.0), ("chain", upstream, 0.0), ("accumulate", upstream, preset)]:
+        grads, datas = [], []
+        for x in xs:
+            a = Value(x)
+            a.grad = start
+            out = method(a)
+            out.grad = out_grad
+            out._backward()
+            grads.append(a.grad)
+            datas.append(out.data)
+        got[key] = grads
+        got["data"] = datas
+
+
+def backward_tests(exercise, derivative, name):
+    """The three tests of a ``_backward``: local derivative, times out.grad, accumulated with +=."""
+
+    @exercise.test("local derivative (out.grad = 1)")
+    def local(case, got):
+        for x, g in zip(case["xs"], got["unit"]):
+            expect(g, derivative(x), f"the local derivative of {name} is wrong; differentiate it on paper first",
+                   f"a.grad after out._backward() with x={x:.4g}, out.grad=1")
+
+    @exercise.test("chain rule (out.grad is not 1)")
+    def chain(case, got):
+        for x, g in zip(case["xs"], got["chain"]):
+            expect(g, derivative(x) * case["upstream"],
+                   "with out.grad != 1 the gradient is off: multiply the local derivative by out.grad",
+                   f"a.grad with x={x:.4g}, out.grad={case['upstream']:.4g}")
+
+    @exercise.test("accumulate with +=")
+    def accumulate(case, got):
+        for x, g in zip(case["xs"], got["accumulate"]):
+            expect(g, case["preset"] + derivative(x) * case["upstream"],
+                   "an input that already had a gradient lost it: add to self.grad with +=, do not assign",
+                   f"a.grad starting at {case['preset']:.4g}, x={x:.4g}, out.grad={case['upstream']:.4g}")
+
+
+def upstream(rng):
+    """An upstream gradient far from 1 (and from 0), either sign."""
+    return rng.choice([-1, 1]) * rng.uniform(1.5, 3.5)
+
+
+def sigmoid(x):
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))

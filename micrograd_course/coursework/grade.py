@@ -1,0 +1,572 @@
+"""Grade students' notebooks: run each in a fresh, limited kernel, probe each exercise there, judge here.
+
+    python -m micrograd_course.coursework grade PATH [PATH ...] [--out DIR] [--sandbox] [--jobs N] ...
+
+PATH is a notebook or a folder of submissions (one notebook per student; the
+student id is the file name, or the folder name for ``student/04_autograd.ipynb``).
+
+What the grader guarantees (see also the course README):
+
+- **The assignment comes from the course.** Which exercises a notebook has,
+  their points and order come from the matching ``solutions/`` notebook:
+  ``--assignment NAME``, else the same file name, else the name recorded by
+  ``make exercises`` in the notebook (checked against ``solutions/``). The
+  student's metadata never adds, removes or repeats an exercise.
+- **The judge lives here.** The kernel only runs each exercise's *probe* on a
+  case drawn from this run's seed (recorded in the report) and returns plain
+  data through the kernel's ``user_expressions`` reply, which printed output
+  cannot reach. The probe's code is sent from this process and loaded fresh
+  under a random name, so patching the package inside the kernel does not
+  reach it. Tests, scores and hints run in this process.
+- **Isolation.** The notebook runs in a temporary copy of its folder (other
+  notebooks left out), in its own process group, killed with everything it
+  started when grading ends; with a time budget per cell and per notebook, an
+  address-space, CPU-time and file-size limit, and a cap on captured output.
+  Each exercise is probed right after its part of the notebook has run, so a
+  kernel that dies or runs out of time costs only the exercises not yet graded.
+  ``--sandbox`` runs the kernel under bubblewrap: everything outside its
+  temporary folder read-only, no network, its own process namespace.
+  Without ``--sandbox`` the kernel can write wherever the grader's user can
+  and use the network; the grader then detects (not prevents) changes to the
+  course's checks and solutions and stops with exit status 2.
+- The student's file is only read, never written.
+
+Exit status: 0 every exercise passed, 1 some failed, 2 usage error or input
+that could not be graded (each gets a one-line reason, no traceback).
+"""
+
+import ast
+import concurrent.futures
+import csv
+import datetime
+import hashlib
+import json
+import os
+import pathlib
+import queue
+import random
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import nbformat
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+
+from . import framework
+from .generate import EXERCISE_HEADER, META_KEY
+
+COURSEWORK_DIR = pathlib.Path(__file__).resolve().parent
+COURSE_ROOT = COURSEWORK_DIR.parent.parent
+SOLUTIONS = COURSE_ROOT / "solutions"
+OUTPUT_CAP = 20_000  # characters of printed output kept per cell
+COPY_CAP = 50 * 2 ** 20  # files copied next to the notebook, in bytes at most
+PROBE_TIMEOUT = 30  # seconds per exercise's probe
+
+
+class GradingError(Exception):
+    """Input that cannot be graded: a one-line reason."""
+
+
+# ----------------------------------------------------------------------
+# What to grade: the assignment from solutions/.
+# ----------------------------------------------------------------------
+
+def read_notebook(path):
+    """The notebook at ``path`` as nbformat v4, or GradingError saying why it cannot be read."""
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception as error:  # not JSON, binary, a JSON list, an old format: all one answer
+        raise GradingError(f"{path} is not a readable notebook ({type(error).__name__})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not isinstance(nb.get("metadata"), dict):
+        raise GradingError(f"{path} is not a readable notebook (no list of cells)")
+    return nb
+
+
+def _header_ids(cells):
+    return [m.group(1) for cell in cells if isinstance(cell, dict)
+            for m in EXERCISE_HEADER.finditer(str(cell.get("source", "")))]
+
+
+def assignment(nb, path, solutions_dir=SOLUTIONS, name=None):
+    """(solution file name, exercise ids in order) for the notebook at ``path``, from solutions/."""
+    solutions_dir = pathlib.Path(solutions_dir)
+    recorded = nb["metadata"].get(META_KEY, {})
+    recorded = recorded.get("generated_from") if isinstance(recorded, dict) else None
+    candidates = [name] if name else [pathlib.Path(path).name]
+    if not name and isinstance(recorded, str):
+        candidates.append(pathlib.PurePosixPath(recorded).name)
+    for candidate in candidates:
+        candidate = candidate if candidate.endswith(".ipynb") else f"{candidate}.ipynb"
+        solution = solutions_dir / pathlib.PurePath(candidate).name
+        if solution.is_file():
+            ids = _header_ids(nbformat.read(str(solution), as_version=4).cells)
+            return solution.name, list(dict.fromkeys(ids))
+    if name:
+        raise GradingError(f"there is no assignment {name!r} in {solutions_dir}")
+    raise GradingError(f"{path} matches no assignment in {solutions_dir} (by file name or by the course id "
+                       "it was generated with); name one with --assignment")
+
+
+def _notes_on_headers(cells, ids):
+    """Notes on exercise headers the assignment does not have, or has more than once."""
+    found = _header_ids(cells)
+    notes = [f"exercise {x} is not part of this assignment: ignored" for x in dict.fromkeys(found) if x not in ids]
+    notes += [f"exercise {x} appears {found.count(x)} times: graded once, on the notebook's final state "
+              f"of that part" for x in dict.fromkeys(found) if x in ids and found.count(x) > 1]
+    return notes
+
+
+def _probe_points(cells, ids):
+    """{cell index: exercise ids to probe before running that cell}; the rest are probed at the end.
+
+    Exercise k is probed just before the next cell that starts another of the
+    assignment's exercises, i.e. once its own part of the notebook has run.
+    """
+    header_at = {}
+    for index, cell in enumerate(cells):
+        for exercise_id in _header_ids([cell]):
+            if exercise_id in ids:
+                header_at[exercise_id] = index
+    starts = sorted(set(header_at.values()))
+    points = {}
+    for exercise_id in ids:
+        if exercise_id in header_at:
+            later = [s for s in starts if s > header_at[exercise_id]]
+            if later:
+                points.setdefault(later[0], []).append(exercise_id)
+    return points
+
+
+def checks_hash():
+    """A short hash of the checks' source (the coursework package), recorded in every report."""
+    digest = hashlib.sha256()
+    for path in sorted(COURSEWORK_DIR.rglob("*.py")):
+        digest.update(path.relative_to(COURSEWORK_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _course_state(solutions_dir):
+    paths = sorted(COURSEWORK_DIR.rglob("*.py")) + sorted(pathlib.Path(solutions_dir).glob("*.ipynb"))
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+# ----------------------------------------------------------------------
+# The kernel: limited, isolated, killed with everything it started.
+# ----------------------------------------------------------------------
+
+def sandbox_available():
+    return shutil.which("bwrap") is not None
+
+
+def _bwrap_prefix(workdir):
+    prefix = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for keep in {pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve(), COURSE_ROOT}:
+        if str(keep).startswith("/tmp/"):  # --tmpfs /tmp hid it: bind it back, read-only
+            prefix += ["--ro-bind", str(keep), str(keep)]
+    return prefix + ["--bind", str(workdir), str(workdir), "--unshare-net", "--unshare-pid", "--unshare-ipc",
+                     "--die-with-parent", "--new-session", "--chdir", str(workdir)]
+
+
+class Kernel:
+    """A fresh kernel in ``workdir`` under the grader's limits, driven one request at a time."""
+
+    def __init__(self, workdir, private, memory_mb=4096, cpu_seconds=0, sandbox=False):
+        specs = private / "kernels" / "grader"
+        specs.mkdir(parents=True)
+        argv = [sys.executable, "-m", "micrograd_course.coursework.launch", str(memory_mb * 2 ** 20),
+                str(int(cpu_seconds)), "-f", "{connection_file}"]
+        env = {"IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".matplotlib"),
+               "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+        if sandbox:
+            argv = _bwrap_prefix(workdir) + argv
+        (specs / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "grader", "language": "python",
+                                                       "env": env}))
+        runtime = workdir / ".runtime"
+        runtime.mkdir()
+        self.manager = KernelManager(kernel_name="grader", kernel_spec_manager=KernelSpecManager(
+            kernel_dirs=[str(private / "kernels")]), transport="ipc", ip=str(runtime / "kernel"),
+            connection_file=str(runtime / "kernel.json"))
+        self.manager.start_kernel(cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.pid = self.manager.provisioner.pid if self.manager.provisioner else None
+        self.client = self.manager.client()
+        self.client.start_channels()
+        try:
+            self.client.wait_for_ready(timeout=60)
+        except RuntimeError as error:
+            self.close()
+            raise GradingError(f"the kernel did not start: {error}") from None
+        self.alive = True
+
+    def run(self, code, timeout, user_expressions=None, silent=False):
+        """Run ``code``; return (printed text, error (name, message) or None, user_expressions reply)."""
+        msg_id = self.client.execute(code, silent=silent, store_history=False, allow_stdin=False,
+                                     user_expressions=user_expressions or {})
+        deadline = time.monotonic() + max(timeout, 0.1)
+        printed, size, error, interrupted = [], 0, None, False
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and not interrupted:
+                self.manager.interrupt_kernel()
+                interrupted, deadline = True, time.monotonic() + 3
+                error = ("Timeout", f"ran longer than {timeout:.3g} s and was stopped (an endless loop?)")
+                continue
+            if remaining <= 0:
+                self.alive = False
+                return "".join(printed), ("Timeout", "ignored the interrupt; the kernel was stopped"), {}
+            try:
+                msg = self.client.get_iopub_msg(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                if not self.manager.is_alive():
+                    self.alive = False
+                    return "".join(printed), ("DeadKernel", "the kernel died (a crash, os._exit, or too much "
+                                              "memory)"), {}
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and size < OUTPUT_CAP:
+                printed.append(str(content.get("text", ""))[:OUTPUT_CAP - size])
+                size += len(printed[-1])
+            elif kind == "error" and error is None:
+                error = (str(content.get("ename", "?")), str(content.get("evalue", "")))
+            elif kind == "status" and content.get("execution_state") == "idle":
+                break
+        reply = self._reply(msg_id)
+        return "".join(printed), error, (reply or {}).get("user_expressions", {})
+
+    def _reply(self, msg_id):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                msg = self.client.get_shell_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return msg["content"]
+        return None
+
+    def close(self):
+        """Stop the kernel and kill its whole process group, survivors included."""
+        try:
+            self.client.stop_channels()
+        except Exception:  # noqa: BLE001 -- closing must not fail
+            pass
+        if self.pid:
+            for pid in _descendants(self.pid) + [self.pid]:
+                _kill(pid)
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            self.manager.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _descendants(pid):
+    """Every live process under ``pid`` (from /proc), even those that left its process group."""
+    children = {}
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+# ----------------------------------------------------------------------
+# The probe, sent from here and loaded fresh in the kernel.
+# ----------------------------------------------------------------------
+
+def _probe_sources():
+    """(module suffix, file, is package, source) for the framework and every exercise module, in load order."""
+    modules = [("", COURSEWORK_DIR / "__init__.py", True, ""),
+               (".framework", COURSEWORK_DIR / "framework.py", False, None),
+               (".exercises", COURSEWORK_DIR / "exercises" / "__init__.py", True, None)]
+    for path in sorted((COURSEWORK_DIR / "exercises").glob("*.py")):
+        if path.name != "__init__.py":
+            modules.append((f".exercises.{path.stem}", path, False, None))
+    shared = [m for m in modules if m[0].endswith("._shared")]
+    modules = [m for m in modules if m not in shared]
+    modules[3:3] = shared  # helpers before the notebooks' modules that import them
+    return [(suffix, str(path), package, path.read_text() if source is None else source)
+            for suffix, path, package, source in modules]
+
+
+_BOOTSTRAP = '''
+def {function}(sources):
+    import sys, types
+    for suffix, filename, is_package, source in sources:
+        name = "{package}" + suffix
+        module = types.ModuleType(name)
+        module.__file__ = filename
+        module.__package__ = name if is_package else name.rpartition(".")[0]
+        if is_package:
+            module.__path__ = []
+        sys.modules[name] = module
+        exec(compile(source, filename, "exec"), module.__dict__)
+    framework = sys.modules["{package}.framework"]
+    framework._PRELOADED = True
+    return framework.probe_reply
+{probe} = {function}({sources!r})
+del {function}
+'''
+
+
+def _install_probe(kernel, timeout):
+    """Load a private copy of the checks into the kernel; return the name of its probe function there."""
+    token = secrets.token_hex(8)
+    probe = f"_grader_probe_{token}"
+    code = _BOOTSTRAP.format(function=f"_grader_setup_{token}", package=f"_grader_{token}", probe=probe,
+                             sources=_probe_sources())
+    _printed, error, _ = kernel.run(code, timeout, silent=True)
+    return None if error else probe
+
+
+def _parse_reply(expressions):
+    """The probe's reply from ``user_expressions``, or None when the kernel sent something else."""
+    result = expressions.get("reply", {}) if isinstance(expressions, dict) else {}
+    if not isinstance(result, dict) or result.get("status") != "ok":
+        return None
+    try:
+        reply = json.loads(ast.literal_eval(result["data"]["text/plain"]))
+    except (KeyError, TypeError, ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return reply if isinstance(reply, dict) else None
+
+
+# ----------------------------------------------------------------------
+# Grading one notebook.
+# ----------------------------------------------------------------------
+
+def _copy_folder(source_dir, notebook, target):
+    """Copy ``source_dir``'s files (not other notebooks, not hidden or big ones) into ``target``."""
+    target.mkdir()
+    budget = COPY_CAP
+    for path in sorted(source_dir.iterdir()):
+        if path.name.startswith(".") or path.is_symlink() or not path.is_file():
+            continue
+        if path.suffix == ".ipynb" and path != notebook:
+            continue
+        size = path.stat().st_size
+        if size <= budget:
+            shutil.copyfile(path, target / path.name)
+            budget -= size
+
+
+def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTIONS, assignment_name=None,
+                   memory_mb=4096, sandbox=False):
+    """Grade the notebook at ``path``; return a report dict. GradingError for input that cannot be graded."""
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise GradingError(f"{path} is not a file")
+    nb = read_notebook(path)
+    solution, ids = assignment(nb, path, solutions_dir, assignment_name)
+    if sandbox and not sandbox_available():
+        raise GradingError("--sandbox needs bubblewrap (`apt-get install bubblewrap`)")
+    exercises = framework.load_all()
+    seed = secrets.randbelow(2 ** 32) if seed is None else seed
+    cells = [c for c in nb.cells if isinstance(c, dict)]
+    probe_at = _probe_points(cells, ids)
+    results, notes, cell_errors = {}, _notes_on_headers(cells, ids), []
+    stopped = ""
+    started = time.monotonic()
+    before = _course_state(solutions_dir)
+
+    def left():
+        return budget - (time.monotonic() - started)
+
+    with tempfile.TemporaryDirectory(prefix="grade-") as private:
+        private = pathlib.Path(private)
+        workdir = private / "work"
+        _copy_folder(path.parent, path.resolve(), workdir)
+        kernel = Kernel(workdir, private, memory_mb=memory_mb, cpu_seconds=budget + 30, sandbox=sandbox)
+        try:
+            probe = _install_probe(kernel, 60)
+            if probe is None:
+                stopped = "the grader could not load its checks into the kernel"
+
+            def grade_exercises(exercise_ids):
+                nonlocal stopped
+                for exercise_id in exercise_ids:
+                    if stopped or exercise_id in results or exercise_id not in exercises:
+                        continue
+                    exercise = exercises[exercise_id]
+                    case = exercise.make_case(seed)
+                    expression = f"{probe}({exercise_id!r}, {json.dumps(case)!r}, globals())"
+                    _, error, expressions = kernel.run("", min(PROBE_TIMEOUT, max(left(), 1)),
+                                                       {"reply": expression}, silent=True)
+                    if not kernel.alive:
+                        stopped = f"the kernel died or hung while checking {exercise_id} ({error[1]})"
+                        continue
+                    failing = [dep for dep in exercise.after
+                               if dep in results and results[dep]["earned"] < results[dep]["points"]]
+                    results[exercise_id] = framework.judge(exercise, case, _parse_reply(expressions),
+                                                           failing_after=failing)
+
+            for index, cell in enumerate(cells):
+                grade_exercises(probe_at.get(index, []))
+                if stopped:
+                    break
+                if cell.get("cell_type") != "code":
+                    continue
+                if left() <= 0:
+                    stopped = f"the notebook's time budget ({budget:g} s) ran out at cell {index}"
+                    break
+                _, error, _ = kernel.run(str(cell.get("source", "")), min(timeout, left()))
+                if error:
+                    cell_errors.append({"cell": index, "error": error[0], "message": error[1][:200]})
+                if not kernel.alive:
+                    stopped = f"the kernel died or hung at cell {index} ({error[1] if error else ''})"
+            grade_exercises(ids)
+        finally:
+            kernel.close()
+    if _course_state(solutions_dir) != before:
+        raise GradingError(f"grading {path} changed the course's checks or solutions: restore them "
+                           "(git checkout) and grade it with --sandbox")
+    rows = []
+    for exercise_id in ids:
+        if exercise_id in results:
+            rows.append(results[exercise_id])
+            continue
+        known = exercises.get(exercise_id)
+        why = stopped or "no check exists for it"
+        rows.append({"exercise": exercise_id, "title": known.title if known else "(no check)",
+                     "points": known.points if known else 0, "earned": 0,
+                     "tests": [{"test": t.name, "points": t.points, "earned": 0, "hint": f"not graded: {why}"}
+                               for t in (known.tests if known else [])],
+                     "note": f"not graded: {why}"})
+    if stopped:
+        notes.append(stopped)
+    return {"notebook": str(path), "assignment": f"solutions/{solution}", "seed": seed,
+            "checks": checks_hash(), "sandbox": sandbox,
+            "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "score": sum(r["earned"] for r in rows), "max_score": sum(r["points"] for r in rows),
+            "exercises": rows, "cell_errors": cell_errors, "notes": notes}
+
+
+# ----------------------------------------------------------------------
+# Reports: a table for people, a gradebook and feedback files for instructors.
+# ----------------------------------------------------------------------
+
+def format_report(report):
+    """A plain-text table for people."""
+    lines = [f"{report['notebook']}: {report['score']}/{report['max_score']} points "
+             f"(assignment {report['assignment']}, seed {report['seed']})"]
+    for r in report["exercises"]:
+        mark = "pass" if r["earned"] == r["points"] else "FAIL"
+        lines.append(f"  {r['exercise']:>5}  {mark}  {r['earned']}/{r['points']}  {r['title']}")
+        for row in r["tests"]:
+            if row["earned"] < row["points"]:
+                lines.append(f"           - {row['test']}: {row['hint']}"[:400])
+        if r["note"] and not r["note"].startswith("not graded"):
+            lines.append(f"           note: {r['note']}")
+    for e in report["cell_errors"]:
+        lines.append(f"  cell {e['cell']} raised {e['error']}: {e['message']}"[:200])
+    for note in report["notes"]:
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+def feedback_markdown(student, report):
+    """One student's feedback file: each exercise's result and hint."""
+    lines = [f"# Feedback for {student}: {pathlib.Path(report['assignment']).stem}", "",
+             f"**{report['score']}/{report['max_score']} points**, graded {report['graded_at']} "
+             f"(seed {report['seed']}, checks {report['checks']}).", "",
+             "| exercise | points | result |", "|---|---|---|"]
+    for r in report["exercises"]:
+        failing = [f"{t['test']}: {t['hint']}" for t in r["tests"] if t["earned"] < t["points"]]
+        result = "passed" if not failing else "<br>".join(failing + ([r["note"]] if r["note"] else []))
+        result = result.replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {r['exercise']} {r['title']} | {r['earned']}/{r['points']} | {result} |")
+    lines += [""] + [f"- {note}" for note in report["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def submissions(paths):
+    """(student id, notebook path) for each notebook named or found (one level down) in a folder."""
+    found = []
+    for path in map(pathlib.Path, paths):
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.is_file() and child.suffix == ".ipynb":
+                    found.append((child.stem, child))
+                elif child.is_dir():
+                    found += [(child.name, nb) for nb in sorted(child.glob("*.ipynb"))]
+        else:
+            found.append((path.stem, path))
+    return found
+
+
+def _grade_one(student, path, options):
+    try:
+        return student, path, grade_notebook(path, **options), None
+    except GradingError as error:
+        return student, path, None, str(error)
+    except Exception as error:  # noqa: BLE001 -- one broken submission must not stop the batch
+        return student, path, None, f"{path} could not be graded ({type(error).__name__}: {error})"[:300]
+
+
+def grade_batch(paths, out_dir=None, jobs=None, echo=print, **options):
+    """Grade every submission, in parallel; write gradebook.csv and feedback/ to ``out_dir``.
+
+    Returns (reports, problems): reports as (student, report), problems as (student, path, reason).
+    """
+    found = submissions(paths)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(found) or 1))
+    reports, problems = [], []
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        for student, path, report, problem in pool.map(lambda item: _grade_one(*item, options), found):
+            if problem:
+                problems.append((student, path, problem))
+                echo(f"error: {problem}", file=sys.stderr)
+            else:
+                reports.append((student, report))
+                echo(format_report(report))
+    if out_dir is not None:
+        write_gradebook(pathlib.Path(out_dir), reports, problems)
+    return reports, problems
+
+
+def write_gradebook(out_dir, reports, problems):
+    """gradebook.csv (one row per submission) and feedback/<student>.md in ``out_dir``."""
+    (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
+    ids = list(dict.fromkeys(r["exercise"] for _, report in reports for r in report["exercises"]))
+    with open(out_dir / "gradebook.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["student", "notebook", *ids, "total", "max", "graded_at", "seed", "checks", "problem"])
+        for student, report in reports:
+            earned = {r["exercise"]: r["earned"] for r in report["exercises"]}
+            writer.writerow([student, report["assignment"], *(earned.get(i, "") for i in ids), report["score"],
+                             report["max_score"], report["graded_at"], report["seed"], report["checks"], ""])
+            name = _SAFE.sub("_", student) or "student"
+            (out_dir / "feedback" / f"{name}.md").write_text(feedback_markdown(student, report))
+        for student, path, problem in problems:
+            writer.writerow([student, str(path), *([""] * len(ids)), "", "", "", "", "", problem])
+
+
+def default_seed():
+    return random.SystemRandom().randrange(2 ** 32)
