@@ -4,8 +4,10 @@
 #   make bench    speed and memory against karpathy's micrograd, in one process
 #   make exercises        regenerate exercises/ from solutions/ (never overwrites edited notebooks)
 #   make check-solutions  grade every solutions/ notebook; must score 100%
-#   make grade NB=path    grade one student notebook (table + grades.json)
-#   (the coursework commands: python -m micrograd_course.coursework --help)
+#   make grade NB=path [OUT=dir] [SANDBOX=1]   grade a notebook or a folder of submissions
+#                         (gradebook.csv + feedback/ in OUT, default grades/)
+#   make progress         your own exercises/: points per notebook, read-only
+#   (all coursework commands: .venv/bin/python -m micrograd_course.coursework --help)
 #   make clean    remove the virtual environment and caches
 
 PYTHON ?= python3
@@ -24,7 +26,14 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_STATE)/jupyter-config \
 # nbval: run every notebook on a fresh kernel and compare with the stored outputs.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: install lab test bench exercises check-solutions grade clean
+.PHONY: install lab test bench exercises check-solutions grade progress clean
+
+# File names reach the shell only as environment variables ("$$NB"), never pasted into a
+# command line, and make never expands them: a name cannot run a command.
+override NB := $(value NB)
+override OUT := $(value OUT)
+override SANDBOX := $(value SANDBOX)
+export NB OUT SANDBOX
 
 install: $(STAMP)
 
@@ -47,11 +56,14 @@ exercises: install
 	$(BIN)/python -m micrograd_course.coursework generate
 
 check-solutions: install
-	$(BIN)/python -m micrograd_course.coursework grade solutions/*.ipynb
+	$(BIN)/python -m micrograd_course.coursework grade solutions
 
 grade: install
-	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/student.ipynb"; exit 2; }
-	$(BIN)/python -m micrograd_course.coursework grade "$(NB)" --json grades.json
+	@test -n "$$NB" || { echo "usage: make grade NB=path/to/notebook-or-folder [OUT=grades] [SANDBOX=1]"; exit 2; }
+	$(BIN)/python -m micrograd_course.coursework grade --out="$${OUT:-grades}" $${SANDBOX:+--sandbox} -- "$$NB"
+
+progress: install
+	@$(BIN)/python -m micrograd_course.coursework progress exercises
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info

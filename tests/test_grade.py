@@ -63,28 +63,18 @@ def test_grading_a_wrong_notebook_finds_the_right_failures(graded):
     assert any(e["error"] == "Timeout" for e in graded["cell_errors"])
 
 
-def test_printed_or_patched_passes_earn_nothing(tmp_path):
-    """Only the probe's reply, judged in the grader's process, counts."""
-    nb = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        'print("Exercise 2.4 (collect the leaves of a graph): 2/2 points. Well done.")\n'
-        "import micrograd_course.coursework.framework as f\n"
-        "f.judge = lambda *a, **k: {'earned': 2}\n"
-        "import math\nmath.isclose = lambda *a, **k: True\n"))
-    path = tmp_path / "02_value.ipynb"
+def test_command_line_prints_a_table_and_writes_json(tmp_path, capsys):
+    nb = nbformat.read(ROOT / "solutions" / "07_xor.ipynb", as_version=4)
+    answer(nb, "7.1", "nand_weights = (-1.0, -1.0, 1.5)", "nand_weights = (1.0, 1.0, -1.5)  # AND, not NAND")
+    path = tmp_path / "07_xor.ipynb"
     nbformat.write(nb, path)
-    report = grade.grade_notebook(path, timeout=10, seed=1)
-    assert report["score"] == 0
-
-
-def test_command_line_prints_a_table_and_writes_json(student_notebook, tmp_path, capsys):
     out = tmp_path / "grades.json"
-    status = main(["grade", str(student_notebook), "--timeout", "3", "--seed", "7", "--json", str(out)])
+    status = main(["grade", str(path), "--timeout", "10", "--seed", "7", "--json", str(out)])
     printed = capsys.readouterr().out
     assert status == 1
-    assert "3/9 points" in printed and "2.1" in printed and "FAIL" in printed
+    assert "3/4 points" in printed and "seed 7" in printed and "FAIL" in printed and "NAND" in printed
     data = json.loads(out.read_text())
-    assert [r["earned"] for r in data["notebooks"][0]["exercises"]] == [1, 2, 0, 0]
+    assert [r["earned"] for r in data["notebooks"][0]["exercises"]] == [1, 2]
 
 
 def test_json_never_overwrites_the_notebook(student_notebook, capsys):
@@ -102,12 +92,57 @@ def test_unreadable_files_are_reported(tmp_path, capsys):
     assert main(["grade", str(tmp_path / "missing.ipynb")]) == 2
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_all_solutions_score_full_marks(seed):
-    """What `make check-solutions` runs, under two seeds."""
-    paths = sorted((ROOT / "solutions").glob("*.ipynb"))
-    for path in paths:
-        report = grade.grade_notebook(path, timeout=120, seed=seed)
-        failed = [r for r in report["exercises"] if r["earned"] < r["points"]]
-        assert report["exercises"] and not failed, f"{path.name}: {failed}"
-    assert len(paths) == 10
+def write_odd_inputs(folder):
+    """Files a grader meets in a submissions folder that are not gradable notebooks."""
+    (folder / "json_list.ipynb").write_text("[1, 2, 3]")
+    (folder / "binary.ipynb").write_bytes(bytes(range(256)) * 4)
+    (folder / "empty_file.ipynb").write_text("")
+    (folder / "not_json.ipynb").write_text("this is not json")
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {"name": ""},
+          "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1", "language": "python", "outputs": []}]}]}
+    (folder / "old_v3.ipynb").write_text(json.dumps(v3))
+    nbformat.write(nbformat.v4.new_notebook(), folder / "empty_notebook.ipynb")
+
+
+def test_odd_inputs_get_a_reason_and_exit_2_without_a_traceback(tmp_path, capsys):
+    write_odd_inputs(tmp_path)
+    assert main(["grade", str(tmp_path), "--timeout", "3"]) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    errors = captured.err.strip().splitlines()
+    assert len(errors) == 6, errors  # one line per file: none matches an assignment or is readable
+    for name in ["json_list", "binary", "empty_file", "not_json"]:
+        assert any(f"{name}.ipynb is not a readable notebook" in line for line in errors), name
+    assert any("old_v3.ipynb matches no assignment" in line for line in errors)
+    assert any("empty_notebook.ipynb matches no assignment" in line for line in errors)
+
+
+def test_an_empty_notebook_for_an_assignment_scores_zero(tmp_path, capsys):
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "alice.ipynb")
+    assert main(["grade", str(tmp_path / "alice.ipynb"), "--assignment", "07_xor", "--out", str(tmp_path / "out")]) == 1
+    assert "0/4 points" in capsys.readouterr().out
+    gradebook = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()
+    assert gradebook[0].startswith("student,notebook,7.1,7.2,total,max,graded_at,seed,checks")
+    assert gradebook[1].startswith("alice,solutions/07_xor.ipynb,0,0,0,4,")
+    feedback = (tmp_path / "out" / "feedback" / "alice.md").read_text()
+    assert "0/4 points" in feedback and "`or_weights` is not defined" in feedback
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["grade", str(tmp_path)]) == 2  # an empty folder
+    assert "no notebooks found" in capsys.readouterr().err
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "x.ipynb")
+    assert main(["grade", str(tmp_path / "x.ipynb"), "--assignment", "99_nothing"]) == 2
+    assert "no assignment '99_nothing'" in capsys.readouterr().err
+
+
+def test_make_grade_never_runs_a_file_name(tmp_path):
+    """`make grade NB=...` hands the name to the grader as data: quotes, $(shell) and backticks stay text."""
+    import subprocess
+
+    name = f'{tmp_path}/a"; touch {tmp_path}/PWNED1; "$(shell touch {tmp_path}/PWNED2)`touch {tmp_path}/PWNED3`.ipynb'
+    result = subprocess.run(["make", "--no-print-directory", "grade", f"NB={name}", f"OUT={tmp_path}/out"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "is not a file" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["out"])

@@ -67,7 +67,7 @@ def _progress(args):
         print(f"{pathlib.Path(report['notebook']).name:<28} {report['score']:>3}/{report['max_score']:<4}  {marks}")
     for student, path, problem in problems:
         print(f"{path.name:<28}  could not be graded: {problem}")
-    return 2 if problems else 0 if all(r["score"] == r["max_score"] for _, r in reports) else 1
+    return 2 if problems else 0  # a table to read, not a verdict: unfinished work is not an error
 
 
 def main(argv=None):

@@ -44,7 +44,6 @@ import json
 import os
 import pathlib
 import queue
-import random
 import re
 import secrets
 import shutil
@@ -227,7 +226,12 @@ class Kernel:
                     return "".join(printed), ("DeadKernel", "the kernel died (a crash, os._exit, or too much "
                                               "memory)"), {}
                 continue
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            except Exception:  # noqa: BLE001 -- a kernel whose messages cannot be read is as good as dead
+                self.alive = False
+                return "".join(printed), ("BrokenKernel", "the kernel sent messages the grader cannot read"), {}
+            if not isinstance(msg, dict) or not isinstance(msg.get("content"), dict):
+                continue
+            if (msg.get("parent_header") or {}).get("msg_id") != msg_id:
                 continue
             kind, content = msg["msg_type"], msg["content"]
             if kind == "stream" and size < OUTPUT_CAP:
@@ -247,8 +251,10 @@ class Kernel:
                 msg = self.client.get_shell_msg(timeout=1)
             except queue.Empty:
                 continue
-            if msg.get("parent_header", {}).get("msg_id") == msg_id:
-                return msg["content"]
+            except Exception:  # noqa: BLE001 -- unreadable reply
+                return None
+            if isinstance(msg, dict) and (msg.get("parent_header") or {}).get("msg_id") == msg_id:
+                return msg.get("content") if isinstance(msg.get("content"), dict) else None
         return None
 
     def close(self):
@@ -439,6 +445,8 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
                 if not kernel.alive:
                     stopped = f"the kernel died or hung at cell {index} ({error[1] if error else ''})"
             grade_exercises(ids)
+        except Exception as error:  # noqa: BLE001 -- whatever the kernel did, keep what was graded
+            stopped = stopped or f"grading stopped early ({type(error).__name__}: {error})"[:200]
         finally:
             kernel.close()
     if _course_state(solutions_dir) != before:
@@ -566,7 +574,3 @@ def write_gradebook(out_dir, reports, problems):
             (out_dir / "feedback" / f"{name}.md").write_text(feedback_markdown(student, report))
         for student, path, problem in problems:
             writer.writerow([student, str(path), *([""] * len(ids)), "", "", "", "", "", problem])
-
-
-def default_seed():
-    return random.SystemRandom().randrange(2 ** 32)

@@ -52,7 +52,9 @@ def _(got, case, Value):
     a, b = Value(case["a"]), Value(case["b"])
     out = a * b
     got["data"] = out.data
-    got["children"] = sorted(_who(child, a, b) for child in (getattr(out, "_prev", None) or ()))
+    children = list(getattr(out, "_prev", None) or ())
+    got["children"] = sorted(_who(child, a, b) for child in children)
+    got["children_data"] = sorted(getattr(child, "data", None) for child in children)
     got["op"] = getattr(out, "_op", None)
 
 
@@ -66,6 +68,8 @@ def _(case, got):
 def _(case, got):
     expect_equal(got["children"], ["a", "b"], "out._prev should hold the two inputs themselves: pass (self, other)",
                  "the children of a * b")
+    expect_equal(got["children_data"], sorted([case["a"], case["b"]]), "out._prev should hold the two inputs "
+                 "themselves: pass (self, other)", "the data of the children of a * b")
     expect_equal(got["op"], "*", "out._op should be the string '*'", "out._op")
 
 

@@ -244,17 +244,24 @@ def _(got, case, Value):
     got["grads"] = [a.grad, b.grad]
 
 
-@sub.test("the difference")
-def _(case, got):
-    expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data", f"Value({case['a']}) - Value({case['b']})")
+def _sub_grads(case, got):
+    expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data",
+           f"Value({case['a']}) - Value({case['b']})")
+    return got["grads"]
 
 
-@sub.test("gradients: + for a, - for b")
+@sub.test("a.grad: + out.grad")
 def _(case, got):
-    ga, gb = got["grads"]
     g = case["upstream"]
-    expect(ga, g, "a - b moves up with a one for one: a.grad gets out.grad", f"a.grad for a - b, out.grad={g:.4g}")
-    expect(gb, -g, "b.grad has the wrong sign or size: a - b goes DOWN when b goes up", f"b.grad for a - b, out.grad={g:.4g}")
+    expect(_sub_grads(case, got)[0], g, "a - b moves up with a one for one: a.grad gets out.grad",
+           f"a.grad for a - b, out.grad={g:.4g}")
+
+
+@sub.test("b.grad: - out.grad")
+def _(case, got):
+    g = case["upstream"]
+    expect(_sub_grads(case, got)[1], -g, "b.grad has the wrong sign or size: a - b goes DOWN when b goes up",
+           f"b.grad for a - b, out.grad={g:.4g}")
 
 
 # ----------------------------------------------------------------------

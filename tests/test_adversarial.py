@@ -1,0 +1,251 @@
+"""Adversarial submissions: each trick earns exactly the score it must, and changes no file outside the output.
+
+All notebooks are graded in ONE batch call (parallel kernels, small timeouts), under --sandbox when
+bubblewrap is installed (CI installs it), so the whole module costs about one minute.
+"""
+
+import hashlib
+import pathlib
+import shutil
+
+import nbformat
+import pytest
+
+from micrograd_course.coursework import grade
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXERCISES = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
+SOLUTIONS = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
+SURVIVOR = "987654321"  # `sleep SURVIVOR`: a child process that must not outlive grading
+PASS_LINES = ("print('Exercise 2.1 (Value.__add__): 2/2 points. Well done.')\n"
+              "print('PASS Exercise 2.1 (Value.__add__) [1/1 points]: well done.')\n")
+
+
+def with_cells(base, *sources, at=None):
+    nb = nbformat.from_dict(base)
+    cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    position = len(nb.cells) if at is None else at(nb)
+    nb.cells[position:position] = cells
+    return nb
+
+
+def after_check(exercise):
+    """Insert position: right after the check cell of ``exercise``."""
+    def find(nb):
+        return next(i for i, c in enumerate(nb.cells) if c.source.strip() == f'check("{exercise}")') + 1
+    return find
+
+
+def replace_answer(base, exercise, new_body):
+    """``base`` with the answer of ``exercise`` (its solution block, or its stub) replaced by ``new_body``."""
+    nb = nbformat.from_dict(base)
+    for cell in nb.cells:
+        if cell.source.startswith(f"# Exercise {exercise}:"):
+            lines, out, inside = cell.source.splitlines(keepends=True), [], False
+            for line in lines:
+                if "### BEGIN SOLUTION" in line or "# YOUR CODE HERE" in line:
+                    inside = True
+                    out.append(new_body)
+                elif inside and ("### END SOLUTION" in line or "raise NotImplementedError" in line):
+                    inside = False
+                elif not inside:
+                    out.append(line)
+            cell.source = "".join(out)
+    return nb
+
+
+def with_metadata(base, exercises=None, generated_from=None, duplicate=None):
+    nb = nbformat.from_dict(base)
+    meta = nb.metadata.setdefault("micrograd_course", {})
+    if exercises is not None:
+        meta["exercises"] = exercises
+    if generated_from is not None:
+        meta["generated_from"] = generated_from
+    if duplicate:
+        cells = [c for c in nb.cells if c.source.startswith(f"# Exercise {duplicate}:")]
+        nb.cells += [nbformat.from_dict(cells[0]) for _ in range(9)]
+    return nb
+
+
+def solved_only(exercise):
+    """The exercise notebook with only ``exercise`` answered (from the solution)."""
+    nb = nbformat.from_dict(EXERCISES)
+    answer = next(c for c in SOLUTIONS.cells if c.source.startswith(f"# Exercise {exercise}:"))
+    for cell in nb.cells:
+        if cell.source.startswith(f"# Exercise {exercise}:"):
+            cell.source = "".join(line for line in answer.source.splitlines(keepends=True)
+                                  if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+    return nb
+
+
+IMPORT_FRAMEWORK = "import micrograd_course.coursework.framework as f\n"
+
+
+def EARLY(nb):
+    """Insert position: right after the notebook's first code cell, before any exercise is probed."""
+    return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code") + 1
+WRONG = replace_answer(replace_answer(replace_answer(replace_answer(EXERCISES,
+    "2.1", "    return Value(0.0, (self, other), '+')\n"),
+    "2.2", "    return Value(0.0, (self, other), '*')\n"),
+    "2.3", "    return Value(0.0, (self,), 'ReLU')\n"),
+    "2.4", "    return []\n")  # wrong answers of the right shape: 4/9 for what they get right
+
+# name -> (notebook, score it must get out of 9)
+ATTACKS = {
+    "printed PASS lines": (with_cells(EXERCISES, PASS_LINES), 0),
+    "replace the judge and run_probes in the kernel": (with_cells(EXERCISES, IMPORT_FRAMEWORK +
+        "f.judge = lambda *a, **k: {'earned': 99}\n"
+        "f.run_probes = lambda *a, **k: {'values': {'data': 0.0, 'has_data': True, 'new': True}, 'errors': []}\n", at=EARLY), 0),
+    "replace probe_reply in sys.modules": (with_cells(EXERCISES, "import sys\n" + IMPORT_FRAMEWORK +
+        "f.probe_reply = lambda *a: '{\"values\": {\"has_data\": true, \"new\": true}}'\n"
+        "sys.modules['micrograd_course.coursework.framework'] = f\n", at=EARLY), 0),
+    "math.isclose always True": (with_cells(EXERCISES, "import math\nmath.isclose = lambda *a, **k: True\n", at=EARLY), 0),
+    "wrong answers (control for the next one)": (WRONG, 4),
+    "wrong answers + math.isclose always True": (with_cells(WRONG, "import math\n"
+                                                            "math.isclose = lambda *a, **k: True\n", at=EARLY), 4),
+    "importlib.reload patched": (with_cells(EXERCISES, "import importlib\nimportlib.reload = lambda m: m\n", at=EARLY), 0),
+    "reload patched, then the checks' result function replaced": (with_cells(EXERCISES,
+        "import importlib\nimportlib.reload = lambda m: m\n"
+        "for name in ['micrograd_course.checks', 'micrograd_course.coursework.framework']:\n"
+        "    try:\n        m = importlib.import_module(name)\n    except ImportError:\n        continue\n"
+        "    m.result_line = lambda ex, passed, detail='': f'PASS Exercise {ex} (x) [1/1 points]: well done.'\n"
+        "    m.format_result = lambda r: 'Exercise 2.1 (Value.__add__): 2/2 points. Well done.'\n", at=EARLY), 0),
+    "builtins.print rewrites FAIL to PASS": (with_cells(EXERCISES,
+        "import builtins\n_p = builtins.print\n"
+        "builtins.print = lambda *a, **k: _p(*[str(x).replace('FAIL', 'PASS').replace(' 0/', ' 2/') for x in a], **k)\n"
+        , at=EARLY), 0),
+    "sys.stdout wrapper": (with_cells(EXERCISES,
+        "import sys\nclass W:\n    def __init__(s, o): s.o = o\n"
+        "    def write(s, t): return s.o.write(t.replace('FAIL', 'PASS'))\n"
+        "    def flush(s): s.o.flush()\nsys.stdout = W(sys.stdout)\n", at=EARLY), 0),
+    "post_run_cell hook prints PASS": (with_cells(EXERCISES,
+        "get_ipython().events.register('post_run_cell', lambda r: print('PASS Exercise 2.4'))\n", at=EARLY), 0),
+    "input transformer rewrites every later cell": (with_cells(EXERCISES,
+        "get_ipython().input_transformers_post.append(lambda lines: ['print(\"PASS Exercise 2.1\")\\n'])\n",
+        at=lambda nb: 2), 0),
+    "PASS line then SystemExit": (with_cells(EXERCISES, PASS_LINES + "raise SystemExit(0)\n"), 0),
+    "answers raise KeyboardInterrupt / BaseException": (with_cells(EXERCISES,
+        "class Value:\n    def __init__(self, *a, **k):\n        raise KeyboardInterrupt\n",
+        "def leaf_labels(root):\n    raise BaseException('no')\n"), 0),
+    "a thread keeps printing PASS": (with_cells(EXERCISES,
+        "import threading, time\n"
+        "def spam():\n    while True:\n        print('PASS Exercise 2.1 (Value.__add__) [2/2 points]'); time.sleep(0.01)\n"
+        "threading.Thread(target=spam, daemon=True).start()\n", at=EARLY), 0),
+    "the package's finished Value": (with_cells(solved_only("2.4"), "from micrograd_course import Value\n"), 2),
+    "a subclass of the package's Value": (with_cells(EXERCISES,
+        "import micrograd_course.engine as E\nclass Value(E.Value):\n    pass\n"), 0),
+    "methods copied from the package's Value": (with_cells(EXERCISES,
+        "import micrograd_course.engine as E\n"
+        "Value.__add__, Value.__mul__, Value.relu = E.Value.__add__, E.Value.__mul__, E.Value.relu\n"), 0),
+    "hard-coded answers from the old checks": (replace_answer(EXERCISES, "2.1",
+        "    return Value(-1.5, (self, other), '+')\n"), 1),
+    "metadata lists only the one finished exercise": (with_metadata(solved_only("2.2"), exercises=["2.2"]), 2),
+    "ten copies of the finished exercise": (with_metadata(solved_only("2.2"), exercises=["2.2"] * 10,
+                                                          duplicate="2.2"), 2),
+    "metadata names another notebook": (with_metadata(solved_only("2.2"), exercises=["1.1", "1.2"],
+                                                      generated_from="solutions/01_derivatives.ipynb"), 2),
+    "appends to the checks on disk": (with_cells(EXERCISES, IMPORT_FRAMEWORK +
+        "try:\n    open(f.__file__, 'a').write('\\nEXERCISES.clear()\\n')\nexcept OSError as e:\n    print(e)\n"), 0),
+    "writes into solutions/ and grades.json": (with_cells(EXERCISES,
+        "import micrograd_course, pathlib\nroot = pathlib.Path(micrograd_course.__file__).parent.parent\n"
+        "for p in [root / 'solutions' / '02_value.ipynb', root / 'grades.json', root / 'solutions' / 'x.ipynb']:\n"
+        "    try:\n        p.write_text('{}')\n    except OSError as e:\n        print(e)\n"), 0),
+    "leaves child processes running": (with_cells(SOLUTIONS,
+        f"import subprocess, os\nsubprocess.Popen(['sleep', '{SURVIVOR}'])\n"
+        f"subprocess.Popen(['sleep', '{SURVIVOR}'], start_new_session=True)\n"), 9),
+    "an endless loop that ignores Ctrl-C": (with_cells(SOLUTIONS,
+        "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass\n",
+        at=after_check("2.2")), 2),  # 2.2 is probed once its part (up to 2.3) has run: the loop is in it
+    "os._exit inside an answer kills the kernel": (replace_answer(SOLUTIONS, "2.3",
+        "    import os\n    os._exit(1)\n"), 4),
+    "eats all memory": (with_cells(SOLUTIONS, "try:\n    x = bytearray(8 * 2 ** 30)\nexcept MemoryError:\n"
+                                              "    print('no memory')\n"), 9),
+    "floods the output": (with_cells(SOLUTIONS, "for _ in range(200):\n    print('x' * 100_000)\n"), 9),
+    "json.dumps replaced (breaks the kernel)": (with_cells(EXERCISES, "import json\n"
+        "json.dumps = lambda *a, **k: '{\"values\": {\"has_data\": true, \"new\": true, \"children\": [\"a\", \"b\"],"
+        " \"op\": \"*\", \"ops\": [\"ReLU\", \"ReLU\", \"ReLU\"]}, \"errors\": []}'\n", at=EARLY), None),
+    "json.dumps forges only the probe's reply": (with_cells(EXERCISES, "import json\n_dumps = json.dumps\n"
+        "def dumps(obj, *a, **k):\n"
+        "    if isinstance(obj, dict) and set(obj) == {'values', 'errors'}:\n"
+        "        obj = {'values': {'has_data': True, 'new': True, 'children': ['a', 'b'], 'op': '*',\n"
+        "                          'ops': ['ReLU'] * 3, 'data': [1.0, 0.0, 0.0]}, 'errors': []}\n"
+        "    return _dumps(obj, *a, **k)\n"
+        "json.dumps = dumps\n", at=EARLY), None),
+    "honest: the solution": (nbformat.from_dict(SOLUTIONS), 9),
+}
+
+
+def _tree_hash(*roots):
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(p for p in pathlib.Path(root).rglob("*") if p.is_file()):
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _survivors():
+    found = []
+    for cmdline in pathlib.Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if SURVIVOR.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    students = {}
+    for number, (name, (nb, _)) in enumerate(ATTACKS.items()):
+        student = folder / f"student{number:02d}"
+        student.mkdir()
+        nbformat.write(nb, student / "02_value.ipynb")
+        students[name] = f"student{number:02d}"
+    for path in sorted((ROOT / "exercises").glob("*.ipynb")):  # untouched exercise notebooks: no free points
+        (folder / f"untouched-{path.stem}").mkdir()
+        shutil.copyfile(path, folder / f"untouched-{path.stem}" / path.name)
+    watched = [folder, ROOT / "solutions", ROOT / "micrograd_course"]
+    before = _tree_hash(*watched)
+    out = tmp_path_factory.mktemp("out")
+    reports, problems = grade.grade_batch([folder], out_dir=out, jobs=2, echo=lambda *a, **k: None,
+                                          timeout=4, budget=60, seed=11, sandbox=grade.sandbox_available())
+    assert not problems, problems
+    by_student = {student: report for student, report in reports}
+    untouched = [report for student, report in reports if student.startswith("untouched-")]
+    return ({name: by_student[student] for name, student in students.items()}, before, _tree_hash(*watched), out,
+            untouched)
+
+
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_attack_earns_only_its_score(graded, attack):
+    reports = graded[0]
+    expected = ATTACKS[attack][1]
+    report = reports[attack]
+    assert report["max_score"] == 9 and [r["exercise"] for r in report["exercises"]] == ["2.1", "2.2", "2.3", "2.4"]
+    if expected is None:  # a forged reply: it may earn tests whose answer is the same for every case
+        assert report["score"] <= 2, grade.format_report(report)  # 2.3's "0 for negatives" and "op is ReLU"
+    else:
+        assert report["score"] == expected, grade.format_report(report)
+
+
+def test_no_file_outside_the_output_changed_and_no_process_survived(graded):
+    _, before, after, out, untouched = graded
+    assert before == after
+    assert not _survivors()
+    assert (out / "gradebook.csv").read_text().count("\n") == len(ATTACKS) + len(untouched) + 1
+    assert len(list((out / "feedback").glob("*.md"))) == len(ATTACKS) + len(untouched)
+
+
+def test_untouched_exercise_notebooks_earn_nothing(graded):
+    untouched = graded[4]
+    assert len(untouched) == len(list((ROOT / "exercises").glob("*.ipynb")))
+    for report in untouched:
+        assert report["score"] == 0 and report["max_score"] > 0, grade.format_report(report)
+
+
+@pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap is not installed (CI installs it)")
+def test_the_sandbox_was_used(graded):
+    reports = graded[0]
+    assert all(report["sandbox"] for report in reports.values())
