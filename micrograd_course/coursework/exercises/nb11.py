@@ -219,7 +219,9 @@ counting = Exercise("11.5", "backward by counting dependencies", uses=("backward
 
 @counting.cases
 def _(rng):
-    return {name: _signed(rng) for name in "abc"}
+    case = {name: _signed(rng) for name in "abc"}
+    case.update(extra=rng.randint(0, 3), factor=round(rng.uniform(1.00005, 1.0002), 6))
+    return case
 
 
 def _signed(rng):
@@ -227,12 +229,15 @@ def _signed(rng):
 
 
 def _graph(Value, case):
-    """A graph with reuse: a feeds three nodes, b is multiplied by itself, e is used twice."""
+    """A graph with reuse: a feeds three nodes, b and e are multiplied by themselves, d is used again."""
     a, b, c = Value(case["a"]), Value(case["b"]), Value(case["c"])
     d = a * b
     e = a + c
     f = d * e
-    return (f * a + e.tanh() + b * b), (a, b, c)
+    root = f * a + e.tanh() + b * b + e * e
+    for _ in range(case["extra"]):  # a case-dependent number of extra uses of d and c
+        root = root + d * c
+    return root, (a, b, c)
 
 
 @counting.probe
@@ -263,7 +268,7 @@ def _(got, case, backward_by_counting):
     x = Value(case["a"])
     y = x
     for _ in range(3000):
-        y = y * 1.0001
+        y = y * case["factor"]
     backward_by_counting(y)
     got["chain_grad"] = x.grad
 
@@ -293,4 +298,5 @@ def _(case, got):
             "Python's recursion limit")
     if any(error.get("error") == "RecursionError" for error in got.errors):
         raise Fail(look, "RecursionError on a chain of 3000 multiplications")
-    expect(got["chain_grad"], 1.0001 ** 3000, look, "dy/dx for y = x * 1.0001 ** 3000", tol=1e-9)
+    expect(got["chain_grad"], case["factor"] ** 3000, look, f"dy/dx for y = x * {case['factor']} ** 3000",
+           tol=1e-9)
