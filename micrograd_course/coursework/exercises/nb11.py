@@ -1,0 +1,302 @@
+"""Notebook 11: PyTorch side by side.
+
+11.1 and 11.2 lay numbers and names out as PyTorch does; 11.3 writes dropout (train/eval);
+11.4 writes our MLP's state_dict in PyTorch's layout (its last test loads it into PyTorch);
+11.5 (stretch) runs backward the way PyTorch's engine does, by counting dependencies.
+"""
+
+from ..framework import Exercise, Fail, expect, expect_equal
+
+# ----------------------------------------------------------------------
+load = Exercise("11.1", "load nn.Linear-style weights into a Layer", uses=("load_linear",))
+
+
+@load.cases
+def _(rng):
+    nin, nout = rng.randint(2, 4), rng.randint(2, 3)
+    return {"weight": [[round(rng.uniform(-2, 2), 3) for _ in range(nin)] for _ in range(nout)],
+            "bias": [round(rng.uniform(-1, 1), 3) for _ in range(nout)]}
+
+
+@load.probe
+def _(got, case, load_linear):
+    from micrograd_course.engine import Value
+    from micrograd_course.nn import Layer
+
+    layer = Layer(len(case["weight"][0]), len(case["weight"]), seed=0)
+    load_linear(layer, case["weight"], case["bias"])
+    got["weight"] = [[w.data for w in n.w] for n in layer.neurons]
+    got["bias"] = [n.b.data for n in layer.neurons]
+    got["still_values"] = all(type(p) is Value for n in layer.neurons for p in n.w + [n.b])
+
+
+@load.test("weights: row = neuron, column = input")
+def _(case, got):
+    expect_equal(got["weight"], case["weight"], "weight[i][j] belongs to neuron i and input j: set "
+                 "neuron.w[j].data", "the layer's weights after load_linear")
+
+
+@load.test("biases")
+def _(case, got):
+    expect_equal(got["bias"], case["bias"], "bias[i] belongs to neuron i: set neuron.b.data", "the layer's biases")
+
+
+@load.test("parameters stay Values")
+def _(case, got):
+    if got["still_values"] is not True:
+        raise Fail("set w.data on the existing Values; do not replace them with numbers")
+
+
+# ----------------------------------------------------------------------
+names = Exercise("11.2", "from a PyTorch parameter name back to ours", uses=("our_name",))
+
+
+@names.cases
+def _(rng):
+    weights = [[f"{2 * layer}.weight", rng.randint(0, 7), rng.randint(0, 7)] for layer in rng.sample(range(4), 2)]
+    biases = [[f"{2 * layer}.bias", rng.randint(0, 7), None] for layer in rng.sample(range(4), 2)]
+    return {"weights": weights, "biases": biases}
+
+
+@names.probe
+def _(got, case, our_name):
+    got["weights"] = [our_name(*args) for args in case["weights"]]
+    got["biases"] = [our_name(*args) for args in case["biases"]]
+
+
+def _ours(key, row, column):
+    position, kind = key.split(".")
+    layer = int(position) // 2
+    return f"layers.{layer}.neurons.{row}.w.{column}" if kind == "weight" else f"layers.{layer}.neurons.{row}.b"
+
+
+@names.test("weights")
+def _(case, got):
+    expect_equal(got["weights"], [_ours(*args) for args in case["weights"]], "nn.Sequential counts the activations "
+                 "too (Linear, Tanh, Linear, ...), so its module 2k is our layer k", f"our_name for {case['weights']}")
+
+
+@names.test("biases")
+def _(case, got):
+    expect_equal(got["biases"], [_ours(*args) for args in case["biases"]], "a bias belongs to neuron `row` and has "
+                 "no column: ...neurons.{row}.b", f"our_name for {case['biases']}")
+
+
+# ----------------------------------------------------------------------
+TORCH_MISSING = ("this test needs PyTorch, which this kernel cannot import: install it "
+                 "(pip install torch==2.13.0, the CPU build) and restart the kernel")
+
+drop = Exercise("11.3", "dropout in training and evaluation mode", uses=("dropout",))
+
+
+@drop.cases
+def _(rng):
+    return {"p": rng.choice([0.2, 0.25, 0.5, 0.6]), "seed": rng.randrange(10 ** 6),
+            "values": [round(rng.uniform(0.5, 2), 3) * rng.choice([-1, 1]) for _ in range(2000)]}
+
+
+@drop.probe
+def _(got, case, dropout):
+    import random
+
+    values, p = case["values"], case["p"]
+    got["eval"] = [float(v) for v in dropout(list(values), p, random.Random(case["seed"]), training=False)]
+    got["train"] = [float(v) for v in dropout(list(values), p, random.Random(case["seed"]), training=True)]
+
+
+@drop.test("evaluation mode: every value passes unchanged")
+def _(case, got):
+    changed = [(v, out) for v, out in zip(case["values"], got["eval"]) if v != out]
+    if changed or len(got["eval"]) != len(case["values"]):
+        raise Fail("with training=False dropout does nothing: return the values as they are",
+                   f"p={case['p']}: {len(changed)} of {len(case['values'])} values changed, e.g. {changed[:2]}")
+
+
+@drop.test("training mode: each value is dropped (0) or scaled by 1 / (1 - p)", points=2)
+def _(case, got):
+    p, train = case["p"], got["train"]
+    if len(train) != len(case["values"]):
+        raise Fail("return one output per input value")
+    for v, out in zip(case["values"], train):
+        if out != 0 and abs(out - v / (1 - p)) > 1e-12:
+            raise Fail("a value that survives is multiplied by 1 / (1 - p), so that the average stays the same",
+                       f"value {v} with p={p} came out as {out}")
+
+
+@drop.test("training mode: about a fraction p of the values is dropped")
+def _(case, got):
+    p, train = case["p"], got["train"]
+    dropped = sum(out == 0 for out in train) / len(train)
+    if abs(dropped - p) > 0.05:
+        raise Fail("drop each value on its own with probability p (rng.random() < p), using the rng you are given",
+                   f"p={p}, but {dropped:.1%} of {len(train)} values came out 0")
+
+
+# ----------------------------------------------------------------------
+state = Exercise("11.4", "our MLP's state_dict in PyTorch's layout", uses=("our_state_dict",))
+
+
+@state.cases
+def _(rng):
+    sizes = [rng.randint(2, 4) for _ in range(rng.randint(2, 3))] + [1]
+    return {"nin": rng.randint(2, 4), "nouts": sizes, "seed": rng.randrange(1000),
+            "x": [round(rng.uniform(-1, 1), 3) for _ in range(4)]}
+
+
+@state.probe
+def _(got, case, our_state_dict):
+    from micrograd_course.nn import MLP
+
+    model = MLP(case["nin"], case["nouts"], activation="tanh", seed=case["seed"])
+    state_dict = our_state_dict(model)
+    got["keys"] = list(state_dict)
+    got["values"] = {key: value for key, value in state_dict.items()}
+
+
+@state.probe
+def _(got, case, our_state_dict):
+    try:
+        import torch
+    except ImportError:
+        got["torch_missing"] = True
+        return
+    from micrograd_course.nn import MLP
+
+    model = MLP(case["nin"], case["nouts"], activation="tanh", seed=case["seed"])
+    sizes = [case["nin"]] + case["nouts"]
+    layers = []
+    for i in range(len(case["nouts"])):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]).double())
+        if i < len(case["nouts"]) - 1:
+            layers.append(torch.nn.Tanh())
+    net = torch.nn.Sequential(*layers)
+    net.load_state_dict({key: torch.tensor(value, dtype=torch.float64)
+                         for key, value in our_state_dict(model).items()})
+    x = case["x"][: case["nin"]]
+    got["torch_gap"] = abs(net(torch.tensor(x, dtype=torch.float64)).item() - model(x).data)
+
+
+def _reference(case):
+    from micrograd_course.nn import MLP
+
+    model = MLP(case["nin"], case["nouts"], activation="tanh", seed=case["seed"])
+    expected = {}
+    for k, layer in enumerate(model.layers):
+        expected[f"{2 * k}.weight"] = [[w.data for w in neuron.w] for neuron in layer.neurons]
+        expected[f"{2 * k}.bias"] = [neuron.b.data for neuron in layer.neurons]
+    return expected
+
+
+@state.test("the keys, in PyTorch's order")
+def _(case, got):
+    expect_equal(got["keys"], list(_reference(case)), "nn.Sequential(Linear, Tanh, Linear, ...) numbers its "
+                 "modules 0, 1, 2, ...; only the Linear ones (0, 2, 4) have parameters, weight before bias",
+                 f"the keys for MLP({case['nin']}, {case['nouts']})")
+
+
+@state.test("weights as rows of neurons, biases as a list", points=2)
+def _(case, got):
+    for key, value in _reference(case).items():
+        if key not in got["values"]:
+            raise Fail(f"the state_dict has no {key!r}: every Linear layer needs a weight and a bias")
+        expect_equal(got["values"][key], value, "a weight matrix has one row per neuron and one column per "
+                         "input (neuron.w[j].data at [i][j]); a bias is one number per neuron",
+                         f"{key} for MLP({case['nin']}, {case['nouts']})")
+
+
+@state.test("PyTorch loads it and computes our output (needs PyTorch)")
+def _(case, got):
+    if "torch_missing" in got:
+        raise Fail(TORCH_MISSING)
+    if not got["torch_gap"] < 1e-12:
+        raise Fail("load_state_dict took the numbers but the outputs differ: check rows (neurons) against "
+                   "columns (inputs)", f"output gap {got['torch_gap']:.3g}")
+
+
+# ----------------------------------------------------------------------
+counting = Exercise("11.5", "backward by counting dependencies", uses=("backward_by_counting",))
+
+
+@counting.cases
+def _(rng):
+    case = {name: _signed(rng) for name in "abc"}
+    case.update(extra=rng.randint(0, 3), factor=round(rng.uniform(1.00005, 1.0002), 6))
+    return case
+
+
+def _signed(rng):
+    return rng.choice([-1, 1]) * round(rng.uniform(0.3, 1.5), 3)
+
+
+def _graph(Value, case):
+    """A graph with reuse: a feeds three nodes, b and e are multiplied by themselves, d is used again."""
+    a, b, c = Value(case["a"]), Value(case["b"]), Value(case["c"])
+    d = a * b
+    e = a + c
+    f = d * e
+    root = f * a + e.tanh() + b * b + e * e
+    for _ in range(case["extra"]):  # a case-dependent number of extra uses of d and c
+        root = root + d * c
+    return root, (a, b, c)
+
+
+@counting.probe
+def _(got, case, backward_by_counting):
+    from micrograd_course.engine import Value, topological_order
+
+    root, leaves = _graph(Value, case)
+    calls = {}
+    original = Value._backward
+
+    def counted(node):
+        calls[id(node)] = calls.get(id(node), 0) + 1
+        original(node)
+
+    Value._backward = counted
+    try:
+        backward_by_counting(root)
+    finally:
+        Value._backward = original
+    got["grads"] = [leaf.grad for leaf in leaves]
+    got["calls"] = [calls.get(id(node), 0) for node in topological_order(root) if node._prev]
+
+
+@counting.probe
+def _(got, case, backward_by_counting):
+    from micrograd_course.engine import Value
+
+    x = Value(case["a"])
+    y = x
+    for _ in range(3000):
+        y = y * case["factor"]
+    backward_by_counting(y)
+    got["chain_grad"] = x.grad
+
+
+@counting.test("the gradients of a graph with reuse", points=2)
+def _(case, got):
+    from micrograd_course.engine import Value
+
+    root, leaves = _graph(Value, case)
+    root.backward()
+    for name, g, leaf in zip("abc", got["grads"], leaves):
+        expect(g, leaf.grad, "a node may pass its gradient on only when its count reaches 0, that is, after every "
+               "consumer has sent its share; start from root.grad = 1", f"d(root)/d{name} for {case}", tol=1e-9)
+
+
+@counting.test("every operation's _backward runs exactly once")
+def _(case, got):
+    calls = got["calls"]
+    if any(n != 1 for n in calls):
+        raise Fail("call node._backward() once per node, when it becomes ready; a node reached by two paths "
+                   "must not run twice", f"calls per operation node: {calls}")
+
+
+@counting.test("a chain of 3000 operations (no recursion)")
+def _(case, got):
+    look = ("walk the graph with a loop and a list (a stack or a queue), not with recursion, which stops at "
+            "Python's recursion limit")
+    if any(error.get("error") == "RecursionError" for error in got.errors):
+        raise Fail(look, "RecursionError on a chain of 3000 multiplications")
+    expect(got["chain_grad"], case["factor"] ** 3000, look, f"dy/dx for y = x * {case['factor']} ** 3000",
+           tol=1e-9)
