@@ -1,7 +1,10 @@
 """Benchmark: micrograd_course against karpathy's micrograd 0.1.0, in one process.
 
-Run with ``make bench``. Prints absolute numbers and ratios; nothing here
-asserts a time, because timings belong to the machine, not to the code.
+Run with ``make bench`` (``--quick`` for a shorter run). Prints absolute
+numbers and ratios; nothing here asserts a time, because timings belong to
+the machine, not to the code. Times are CPU time of this process
+(``time.process_time``): on a shared machine the wall clock also counts the
+time other processes had the CPU, which says nothing about either engine.
 """
 
 import gc
@@ -124,10 +127,10 @@ def count_nodes(root):
 def graph_cost(Value, n_terms):
     """Microseconds per node for build + backward, and bytes per node held by the graph."""
     gc.collect()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     root = wide_graph(Value, n_terms)
     root.backward()
-    seconds = time.perf_counter() - t0
+    seconds = time.process_time() - t0
     nodes = count_nodes(root)
     del root
     gc.collect()
@@ -146,13 +149,13 @@ def deep_chain(Value, n_nodes):
     y = x
     for _ in range(n_nodes // 2):
         y = y + 1.0
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     try:
         y.backward()
     except RecursionError:
         return "RecursionError"
     ok = x.grad == 1.0
-    return f"{time.perf_counter() - t0:.2f} s, grad {'correct' if ok else 'WRONG'}"
+    return f"{time.process_time() - t0:.2f} s, grad {'correct' if ok else 'WRONG'}"
 
 
 def main():
@@ -184,13 +187,13 @@ def main():
     n_terms = 25_000
     r_nodes, r_us, r_bytes = graph_cost(ref_engine.Value, n_terms)
     o_nodes, o_us, o_bytes = graph_cost(ours.Value, n_terms)
-    print(f"\nbuild + backward of a {o_nodes:,}-node graph:")
+    print(f"\nbuild + backward of a {o_nodes:,}-node graph (CPU time):")
     print(f"  micrograd        {r_us:6.2f} us/node  {r_bytes:6.0f} bytes/node")
     print(f"  micrograd_course {o_us:6.2f} us/node  {o_bytes:6.0f} bytes/node"
           f"   speed-up {r_us / o_us:4.1f}x, memory {o_bytes / r_bytes:4.2f}x  (target <= 200 bytes/node)")
 
     n_chain = 200_000 if quick else 1_000_000
-    print(f"\nbackward through a {n_chain:,}-node chain (target < 3 s for 1,000,000):")
+    print(f"\nbackward through a {n_chain:,}-node chain, CPU time (target < 3 s for 1,000,000):")
     print(f"  micrograd        {deep_chain(ref_engine.Value, min(n_chain, 20_000))} (20,000 nodes)")
     print(f"  micrograd_course {deep_chain(ours.Value, n_chain)}")
     print("\nWidget redraw timings: bench/bench_widgets.py.")
