@@ -134,8 +134,6 @@ class GraphDrawing(graphviz.Digraph):
         return self.svg()
 
 
-
-
 def draw_graph(root, highlight=(), rankdir="LR", show_grad=True, labels=None):
     """Draw the graph that produced ``root``, left to right.
 
@@ -171,17 +169,19 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True, labels=None):
     )
     for v in nodes:
         name = names[v]
-        fields = [_escape(str(getattr(v, "label", "") or labels.get(v, "")))]
+        label = getattr(v, "label", "") or labels.get(v, "")  # a student's first Value may have no label
+        fields = [_escape(str(label))] if label else []
         fields.append(f"data {v.data:.4f}")
         if show_grad:
             fields.append(f"grad {v.grad:.4f}")
-        fields = [f for f in fields if f]
-        style = {"style": "filled", "fillcolor": colours[v]} if v in colours else {}
-        # In a left-to-right drawing a record's top-level fields stack vertically,
-        # which keeps every box narrow; in a top-to-bottom one, braces do that.
         text = " | ".join(fields)
-        dot.node(name, label=text if rankdir in ("LR", "RL") else "{ " + text + " }", shape="record",
-                 width="1.0", **style)  # a minimum width: the box keeps its size as grads change
+        # In a left-to-right drawing a record's top-level fields stack vertically, which keeps
+        # every box narrow; in a top-to-bottom one, braces do that.
+        if rankdir not in ("LR", "RL"):
+            text = "{ " + text + " }"
+        style = {"style": "filled", "fillcolor": colours[v]} if v in colours else {}
+        # A minimum width, so a box keeps its size while its grad changes (the stepper).
+        dot.node(name, label=text, shape="record", width="1.0", **style)
         if v._op:
             op_name = name + "op"
             dot.node(op_name, label=_escape(str(v._op)), shape="ellipse", margin="0.02,0.01")

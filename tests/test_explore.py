@@ -330,6 +330,7 @@ def test_stepper_names_constants_and_describes_an_n_ary_node():
     stepper.step()
     stepper.step()
     assert "n1 = w·x+b(a, b, k1)" in html.unescape(stepper.readout.value)
+    assert "each weight gets its input × out.grad" in html.unescape(stepper.readout.value)
     assert len(re.findall('data-name="writes"', stepper.readout.value)) == 3
     assert "k1.grad += 1.000000 × 2.000000 → 2.000000" in html.unescape(stepper.readout.value)
 

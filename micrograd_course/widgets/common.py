@@ -157,12 +157,6 @@ def decade_limits(low, high):
     return 10.0 ** math.floor(math.log10(low) - 0.1), 10.0 ** math.ceil(math.log10(high) + 0.1)
 
 
-def rescale(ax):
-    """Fit the axis limits to the data currently plotted."""
-    ax.relim()
-    ax.autoscale_view()
-
-
 def plain_log_labels(axis, numticks=6):
     """Label a log axis as 1e-05 rather than with mathtext, no minor ticks.
 

@@ -346,7 +346,10 @@ class TrainingPlayground(widgets.VBox):
             artist.set_visible(True)
         self._message.set_text("")
         points = np.array(self.x_train + self.x_test)
-        lo, hi = points.min(axis=0) - 0.5, points.max(axis=0) + 0.5
+        # Half a unit of margin, rounded out to half units: limits (and so the cached axes)
+        # stay put while noise or seed change the points a little.
+        lo = np.floor(2 * points.min(axis=0) - 1) / 2
+        hi = np.ceil(2 * points.max(axis=0) + 1) / 2
         gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 60), np.linspace(lo[1], hi[1], 60))
         scores = numpy_forward(self.model, np.c_[gx.ravel(), gy.ravel()])
         self._image.set_data(np.clip(np.nan_to_num(scores), -1, 1).reshape(gx.shape))

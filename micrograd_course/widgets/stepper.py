@@ -26,6 +26,8 @@ def rule_for(op):
         return _RULES[op]
     if op.startswith("**"):
         return "input gets n·a^(n−1) × out.grad"
+    if "w·x" in op or "w*x" in op:  # a neuron's fused weighted sum, one node
+        return "each weight gets its input × out.grad, each input its weight × out.grad, the bias out.grad"
     return "each input gets its local derivative × out.grad"
 
 
