@@ -5,6 +5,7 @@ bubblewrap is installed (CI installs it), so the whole module costs about one mi
 """
 
 import hashlib
+import os
 import pathlib
 import shutil
 
@@ -175,6 +176,11 @@ ATTACKS = {
 }
 
 
+# Without bubblewrap these would really write into this checkout: run them only in the sandbox.
+NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json"}
+SANDBOX = grade.sandbox_available() and not os.environ.get("GRADER_TESTS_WITHOUT_SANDBOX")
+
+
 def _tree_hash(*roots):
     digest = hashlib.sha256()
     for root in roots:
@@ -199,6 +205,8 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     students = {}
     for number, (name, (nb, _)) in enumerate(ATTACKS.items()):
+        if name in NEEDS_SANDBOX and not SANDBOX:
+            continue
         student = folder / f"student{number:02d}"
         student.mkdir()
         nbformat.write(nb, student / "02_value.ipynb")
@@ -210,7 +218,7 @@ def graded(tmp_path_factory):
     before = _tree_hash(*watched)
     out = tmp_path_factory.mktemp("out")
     reports, problems = grade.grade_batch([folder], out_dir=out, jobs=2, echo=lambda *a, **k: None,
-                                          timeout=4, budget=60, seed=11, sandbox=grade.sandbox_available())
+                                          timeout=4, budget=60, seed=11, sandbox=SANDBOX)
     assert not problems, problems
     by_student = {student: report for student, report in reports}
     untouched = [report for student, report in reports if student.startswith("untouched-")]
@@ -220,6 +228,8 @@ def graded(tmp_path_factory):
 
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_attack_earns_only_its_score(graded, attack):
+    if attack in NEEDS_SANDBOX and not SANDBOX:
+        pytest.skip("needs bubblewrap: without it this attack would write into the checkout")
     reports = graded[0]
     expected = ATTACKS[attack][1]
     report = reports[attack]
@@ -234,8 +244,9 @@ def test_no_file_outside_the_output_changed_and_no_process_survived(graded):
     _, before, after, out, untouched = graded
     assert before == after
     assert not _survivors()
-    assert (out / "gradebook.csv").read_text().count("\n") == len(ATTACKS) + len(untouched) + 1
-    assert len(list((out / "feedback").glob("*.md"))) == len(ATTACKS) + len(untouched)
+    graded_attacks = len(graded[0])
+    assert (out / "gradebook.csv").read_text().count("\n") == graded_attacks + len(untouched) + 1
+    assert len(list((out / "feedback").glob("*.md"))) == graded_attacks + len(untouched)
 
 
 def test_untouched_exercise_notebooks_earn_nothing(graded):
