@@ -146,3 +146,12 @@ def test_make_grade_never_runs_a_file_name(tmp_path):
     assert result.returncode != 0
     assert "is not a file" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["out"])
+
+
+def test_a_change_to_the_course_files_stops_grading_with_exit_2(tmp_path, monkeypatch, capsys):
+    """Without --sandbox the grader cannot prevent writes; it compares the checks and solutions before and after."""
+    states = iter([{"framework.py": "before"}, {"framework.py": "after"}])
+    monkeypatch.setattr(grade, "_course_state", lambda solutions_dir: next(states))
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "07_xor.ipynb")
+    assert main(["grade", str(tmp_path / "07_xor.ipynb"), "--timeout", "5"]) == 2
+    assert "changed the course's checks or solutions" in capsys.readouterr().err
