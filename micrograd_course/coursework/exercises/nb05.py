@@ -2,7 +2,7 @@
 
 5.1 count an MLP's parameters (easy).
 5.2 named_parameters of a weight-matrix layer, ``Affine`` (easy).
-5.3 a training loop that recovers a line from data (medium; builds on 5.2).
+5.3 a training loop that recovers a plane from data (medium; builds on 5.2).
 5.4 a Module that finds its parameters by itself (stretch).
 """
 
@@ -99,7 +99,7 @@ def _(case, got):
 
 
 # ----------------------------------------------------------------------
-train = Exercise("5.3", "train a line", uses=("train_affine", "Affine"), after=("5.2",))
+train = Exercise("5.3", "recover a plane", uses=("train_affine", "Affine"), after=("5.2",))
 
 
 @train.cases
