@@ -27,6 +27,9 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_STATE)/jupyter-config \
 
 # nbval: run every notebook on a fresh kernel and compare with the stored outputs.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
+# pytest-xdist: one worker per CPU; --dist loadfile keeps each file (a notebook's cells,
+# which share one kernel and run in order) on one worker. --durations lists the slowest.
+PARALLEL := -n auto --dist loadfile
 
 .PHONY: install lab test bench exercises check-solutions grade progress site clean
 
@@ -61,7 +64,7 @@ $(SITE_STAMP): $(STAMP)
 
 test: install
 	@mkdir -p $(TEST_STATE)
-	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks solutions exercises
+	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) $(PARALLEL) --durations=10 tests notebooks solutions exercises
 
 bench: install
 	$(BIN)/python bench/bench.py

