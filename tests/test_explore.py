@@ -106,6 +106,12 @@ def test_wiggle_prediction_is_exact_for_a_single_linear_nudge():
     assert float(cell(readout, "difference")) == pytest.approx(0.0, abs=1e-9)
 
 
+def test_wiggle_shows_round_off_as_zero():
+    ex = explore.wiggle_explorer(lecture_L, a=2.0, b=-3.0, c=10.0, f=-2.0)
+    ex.sliders["c"].value = 0.05  # (10.05 - 6) * -2 - -8 is -0.1 only up to round-off
+    assert cell(ex.readout.value, "difference") == "0.000000"
+
+
 def test_wiggle_difference_is_the_second_order_term():
     ex = explore.wiggle_explorer(lecture_L, a=2.0, b=-3.0, c=10.0, f=-2.0)
     ex.sliders["a"].value = 0.5

@@ -80,10 +80,14 @@ class WiggleExplorer(widgets.VBox):
         nudged, _ = self._evaluate(nudges)
         actual = nudged.data - self.base_output.data
         predicted = sum(self.base_grads[n] * h for n, h in nudges.items())
+        difference = actual - predicted
+        # Float round-off (1e-15 here, 1e-16 on another CPU) is not a second-order effect: show 0.
+        if abs(difference) <= 1e-12 * max(1.0, abs(nudged.data), abs(self.base_output.data)):
+            difference = 0.0
         return {
             "nudges": nudges, "grads": dict(self.base_grads), "output": nudged.data,
             "base": self.base_output.data, "actual": actual, "predicted": predicted,
-            "difference": actual - predicted, "nudged_root": nudged,
+            "difference": difference, "nudged_root": nudged,
         }
 
     def _update(self, _change=None):
