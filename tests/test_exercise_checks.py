@@ -171,6 +171,19 @@ def test_an_unfinished_earlier_exercise_is_named_in_the_hint():
     assert "not done yet: Exercise 4.3 still raises NotImplementedError" in hints[list(hints)[0]]
 
 
+def test_an_interrupt_stops_the_exercises_remaining_probes():
+    """Ctrl-C (or the grader's time limit) in one probe ends the check: no second wait for the same loop."""
+    namespace = notebook(BACKWARD="raise KeyboardInterrupt  # where an endless loop gets interrupted")
+    exercise = EXERCISES["4.3"]
+    assert len(exercise.probes) == 3  # order, then two that call backward()
+    case = exercise.make_case(3)
+    reply = framework.run_probes(exercise, case, namespace)
+    assert [e["error"] for e in reply["errors"]] == ["KeyboardInterrupt"]  # the third probe never ran
+    result = framework.judge(exercise, case, reply)
+    assert [row["earned"] for row in result["tests"]] == [1, 0, 0]
+    assert all("ran too long and was stopped" in row["hint"] for row in result["tests"][1:])
+
+
 @pytest.mark.parametrize("code", [
     "from micrograd_course import Value",
     "import micrograd_course.engine as E\nclass Value(E.Value):\n    pass",
