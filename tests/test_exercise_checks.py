@@ -11,7 +11,10 @@ from micrograd_course.coursework import framework
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXERCISES = framework.load_all()
 
-STUDENT_VALUE = '''
+STUDENT_VALUE = """
+import math
+
+
 class Value:
     def __init__(self, data, _children=(), _op=""):
         self.data, self.grad, self._prev, self._op = data, 0.0, tuple(_children), _op
@@ -30,50 +33,84 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
         def _backward():
-            MUL
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
         out._backward = _backward
         return out
 
-    def __sub__(self, other):
-        out = Value(self.data - other.data, (self, other), "-")
-        def _backward():
-            SUB
-        out._backward = _backward
-        return out
 
-    def __pow__(self, n):
-        out = Value(self.data ** n, (self,), "**")
-        def _backward():
-            self.grad += n * self.data ** (n - 1) * out.grad
-        out._backward = _backward
-        return out
-
-    def __truediv__(self, other):
-        return self * other ** -1
-
-    def __rtruediv__(self, other):
-        return Value(other) * self ** -1
-
-    def backward(self):
-        topo, seen = [], set()
-        def build(v):
-            if v not in seen:
-                seen.add(v)
-                for child in v._prev:
-                    build(child)
-                topo.append(v)
-        build(self)
-        self.grad = 1.0
-        for v in reversed(topo):
-            v._backward()
-'''
-RIGHT_MUL = "self.grad += other.data * out.grad\n            other.grad += self.data * out.grad"
-RIGHT_SUB = "self.grad += out.grad\n            other.grad += -out.grad"
+def absolute(self):  # Exercise 4.1
+    out = Value(abs(self.data), (self,), "abs")
+    def _backward():
+        ABS
+    out._backward = _backward
+    return out
 
 
-def notebook(mul=RIGHT_MUL, sub=RIGHT_SUB):
+def log(self):  # Exercise 4.2
+    out = Value(math.log(self.data), (self,), "log")
+    def _backward():
+        self.grad += out.grad / self.data
+    out._backward = _backward
+    return out
+
+
+def topological_order(root):  # Exercise 4.3
+    order, visited, stack = [], set(), [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in node._prev)
+    return order
+
+
+def backward(self):
+    BACKWARD
+
+
+def sub(self, other):  # Exercise 4.4: only _backward is the student's
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data - other.data, (self, other), "-")
+    def _backward():
+        SUB
+    out._backward = _backward
+    return out
+
+
+def power(self, other):  # Exercise 4.5
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data ** other.data, (self, other), "**")
+    def _backward():
+        self.grad += other.data * self.data ** (other.data - 1) * out.grad
+        if self.data > 0:
+            other.grad += out.data * math.log(self.data) * out.grad
+    out._backward = _backward
+    return out
+
+
+Value.abs, Value.log, Value.backward, Value.__sub__, Value.__pow__ = absolute, log, backward, sub, power
+"""
+RIGHT = {
+    "ABS": "self.grad += (1.0 if self.data > 0 else -1.0) * out.grad",
+    "BACKWARD": "self.grad = 1.0\n    for node in reversed(topological_order(self)):\n        node._backward()",
+    "SUB": "self.grad += out.grad\n        other.grad += -out.grad",
+}
+ABS_WITHOUT_OUT_GRAD = "self.grad += 1.0 if self.data > 0 else -1.0"
+BACKWARD_WITHOUT_THE_SEED = "for node in reversed(topological_order(self)):\n        node._backward()"  # no grad = 1
+STUB = 'raise NotImplementedError("Exercise {}")'
+
+
+def notebook(**answers):
+    """The notebook's namespace with the right answers, except those given (ABS=..., BACKWARD=..., SUB=...)."""
+    source = STUDENT_VALUE
+    for slot, code in {**RIGHT, **answers}.items():
+        source = source.replace(slot, code)
     namespace = {}
-    exec(STUDENT_VALUE.replace("MUL", mul).replace("SUB", sub), namespace)
+    exec(source, namespace)
     return namespace
 
 
@@ -83,44 +120,68 @@ def score(exercise_id, namespace, seed=3):
     return framework.judge(exercise, case, framework.run_probes(exercise, case, namespace), reveal=False)
 
 
-@pytest.mark.parametrize("exercise_id,mul,sub,earned", [
-    ("4.1", RIGHT_MUL, RIGHT_SUB, 3),
-    ("4.1", "self.grad += other.data\n            other.grad += self.data", RIGHT_SUB, 1),  # no * out.grad
-    ("4.1", "self.grad = other.data * out.grad\n            other.grad = self.data * out.grad", RIGHT_SUB, 2),  # =
-    ("4.6", RIGHT_MUL, RIGHT_SUB, 2),
-    ("4.6", RIGHT_MUL, "self.grad += out.grad\n            other.grad += out.grad", 1),  # the wrong sign
+def self_check(namespace, exercise_id, seed):
+    """Run ``check(exercise_id)`` as a notebook cell would, so that it sees ``namespace`` as its globals."""
+    exec(f"def run():\n    check({exercise_id!r}, seed={seed})\n", {**namespace, "check": framework.check}, namespace)
+    namespace["run"]()
+
+
+@pytest.mark.parametrize("exercise_id,answers,earned", [
+    ("4.1", {}, 4),
+    ("4.1", {"ABS": ABS_WITHOUT_OUT_GRAD}, 2),  # no * out.grad: loses the chain rule and the += test
+    ("4.1", {"ABS": "self.grad = (1.0 if self.data > 0 else -1.0) * out.grad"}, 3),  # = instead of +=
+    ("4.4", {}, 4),
+    ("4.4", {"SUB": "self.grad += out.grad\n        other.grad += out.grad"}, 0),  # the notebook's bug: the sign
+    ("4.4", {"SUB": "self.grad += out.grad\n        other.grad += -1.0"}, 0),  # no * out.grad
+    ("4.4", {"SUB": "self.grad = out.grad\n        other.grad = -out.grad"}, 3),  # = instead of +=
+    ("4.4", {"SUB": STUB.format("4.4: find the bug in __sub__")}, 0),  # the given forward pass earns nothing
 ])
-def test_classic_mistakes_lose_points(exercise_id, mul, sub, earned):
+def test_classic_mistakes_lose_points(exercise_id, answers, earned):
     for seed in range(5):  # whatever the case, the same verdict
-        assert score(exercise_id, notebook(mul, sub), seed)["earned"] == earned
+        assert score(exercise_id, notebook(**answers), seed)["earned"] == earned
 
 
 def test_a_first_hint_says_where_to_look_and_shows_numbers_only_the_second_time(capsys):
-    namespace = notebook(mul="self.grad += other.data\n            other.grad += self.data")
-    exec("def run():\n    check('4.1', seed=5)\n", {**namespace, "check": framework.check}, namespace)
+    namespace = notebook(ABS=ABS_WITHOUT_OUT_GRAD)
     framework._FAILED_ATTEMPTS.pop("4.1", None)
-    namespace["run"]()
+    self_check(namespace, "4.1", seed=5)
     first = capsys.readouterr().out
-    namespace["run"]()
+    self_check(namespace, "4.1", seed=5)
     second = capsys.readouterr().out
-    assert "1/3 points" in first and "multiply each local derivative by out.grad" in first
+    assert "2/4 points" in first and "multiply the local derivative by out.grad" in first
     assert "expected" not in first and "from the second try on" in first
     assert "expected" in second and "got" in second
 
 
-def test_a_failure_caused_by_an_earlier_exercise_names_it():
-    broken = notebook(mul="pass")  # 4.1 unfinished: mul passes no gradient
-    exercise = EXERCISES["4.5"]
-    case = exercise.make_case(1)
-    result = framework.judge(exercise, case, framework.run_probes(exercise, case, broken), failing_after=["4.1"])
-    assert result["earned"] < result["points"]
-    assert "builds on 4.1 (_backward of mul)" in result["note"]
+def test_a_failure_caused_by_an_earlier_exercise_names_it(capsys):
+    assert EXERCISES["4.5"].after == ("4.3",)
+    self_check(notebook(BACKWARD=BACKWARD_WITHOUT_THE_SEED), "4.5", seed=1)  # 4.3 wrong: x ** x fails
+    printed = capsys.readouterr().out
+    assert "FAIL x ** x through backward()" in printed
+    assert "builds on 4.3 (backward() without recursion), which does not pass yet" in printed
+    self_check(notebook(), "4.5", seed=1)  # 4.3 right: no note
+    assert "7/7 points. Well done." in capsys.readouterr().out
 
 
 def test_an_unfinished_earlier_exercise_is_named_in_the_hint():
-    namespace = notebook(mul='raise NotImplementedError("Exercise 4.1: _backward of mul")')
-    result = score("4.4", namespace)
-    assert "not done yet: Exercise 4.1 still raises NotImplementedError" in result["tests"][1]["hint"]
+    namespace = notebook(BACKWARD=STUB.format("4.3: backward() without recursion"))
+    result = score("4.5", namespace)
+    hints = {row["test"]: row["hint"] for row in result["tests"] if row["earned"] < row["points"]}
+    assert list(hints) == ["x ** x through backward(): d/dx = x**x (ln x + 1)"]
+    assert "not done yet: Exercise 4.3 still raises NotImplementedError" in hints[list(hints)[0]]
+
+
+def test_an_interrupt_stops_the_exercises_remaining_probes():
+    """Ctrl-C (or the grader's time limit) in one probe ends the check: no second wait for the same loop."""
+    namespace = notebook(BACKWARD="raise KeyboardInterrupt  # where an endless loop gets interrupted")
+    exercise = EXERCISES["4.3"]
+    assert len(exercise.probes) == 3  # order, then two that call backward()
+    case = exercise.make_case(3)
+    reply = framework.run_probes(exercise, case, namespace)
+    assert [e["error"] for e in reply["errors"]] == ["KeyboardInterrupt"]  # the third probe never ran
+    result = framework.judge(exercise, case, reply)
+    assert [row["earned"] for row in result["tests"]] == [1, 0, 0]
+    assert all("ran too long and was stopped" in row["hint"] for row in result["tests"][1:])
 
 
 @pytest.mark.parametrize("code", [

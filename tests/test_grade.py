@@ -63,6 +63,29 @@ def test_grading_a_wrong_notebook_finds_the_right_failures(graded):
     assert any(e["error"] == "Timeout" for e in graded["cell_errors"])
 
 
+def test_an_endless_loop_in_an_exercise_with_several_probes_costs_only_that_exercise(tmp_path, monkeypatch):
+    """One interrupt stops the exercise's remaining probes: a timeout for it, and the later exercises are graded."""
+    nb = nbformat.read(ROOT / "solutions" / "04_autograd.ipynb", as_version=4)
+    answer(nb, "4.3", "self.grad = 1.0\n    for node in reversed(topological_order(self)):\n        node._backward()",
+           "while True:  # never ends\n        pass")
+    nb.cells = [cell for cell in nb.cells if not cell.source.startswith("check(")]  # probes only: cheaper
+    path = tmp_path / "04_autograd.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setattr(grade, "PROBE_TIMEOUT", 2)
+    report = grade.grade_notebook(path, timeout=10, seed=7)
+    rows = {r["exercise"]: r for r in report["exercises"]}
+    assert not report["notes"], report["notes"]  # no "kernel died or hung"
+    # 4.3 has three probes: topological_order passes, the two that call backward() time out.
+    timed_out = [t for t in rows["4.3"]["tests"] if t["earned"] == 0]
+    assert rows["4.3"]["earned"] == 1 and len(timed_out) == 2
+    assert all("ran too long and was stopped" in t["hint"] for t in timed_out)
+    assert [rows[i]["earned"] for i in ("4.1", "4.2", "4.4")] == [rows[i]["points"] for i in ("4.1", "4.2", "4.4")]
+    # 4.5's last probe (x ** x) uses backward() too: it times out alone; the kernel still answers.
+    failing = [t for t in rows["4.5"]["tests"] if t["earned"] < t["points"]]
+    assert [t["test"] for t in failing] == ["x ** x through backward(): d/dx = x**x (ln x + 1)"]
+    assert "ran too long" in failing[0]["hint"] and "builds on 4.3" in rows["4.5"]["note"]
+
+
 def test_command_line_prints_a_table_and_writes_json(tmp_path, capsys):
     nb = nbformat.read(ROOT / "solutions" / "07_xor.ipynb", as_version=4)
     answer(nb, "7.1", "nand_weights = (-1.0, -1.0, 1.5)", "nand_weights = (1.0, 1.0, -1.5)  # AND, not NAND")

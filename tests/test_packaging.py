@@ -318,7 +318,17 @@ def test_the_wheel_imports_everything_and_runs_the_explorers_headless(venv_with_
 
 def test_the_wheel_grades_a_solution_notebook(venv_with_dependencies, tmp_path):
     solution = ROOT / "solutions" / "01_derivatives.ipynb"
-    result = run(venv_with_dependencies, ["-m", "micrograd_course.grade", str(solution), "--json", "-"], tmp_path)
+    # An installed package has no solutions/ folder of its own: the course's is named on the command line.
+    result = run(venv_with_dependencies, ["-m", "micrograd_course.coursework", "grade", str(solution),
+                                          "--solutions", str(ROOT / "solutions"), "--json", "grades.json",
+                                          "--out", "grades"], tmp_path)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    grades = json.loads(result.stdout[result.stdout.index("{\n"):])
-    assert grades["max_total"] > 0 and grades["total"] == grades["max_total"]
+    grades = json.loads((tmp_path / "grades.json").read_text())
+    assert grades["problems"] == [] and len(grades["notebooks"]) == 1
+    report = grades["notebooks"][0]
+    assert report["assignment"] == "solutions/01_derivatives.ipynb"
+    assert report["max_score"] > 0 and report["score"] == report["max_score"]
+    assert f"{report['score']}/{report['max_score']} points" in result.stdout
+    gradebook = (tmp_path / "grades" / "gradebook.csv").read_text().splitlines()
+    assert len(gradebook) == 2 and gradebook[1].startswith("01_derivatives,solutions/01_derivatives.ipynb,")
+    assert (tmp_path / "grades" / "feedback" / "01_derivatives.md").is_file()

@@ -164,6 +164,8 @@ def run_probes(exercise, case, namespace):
 
     The reply is ``{"values": {...}, "errors": [...]}``, or a single key that
     says why the probes did not run: ``missing``, ``none`` or ``imported``.
+    A KeyboardInterrupt (Ctrl-C, or the grader's time limit) stops the
+    remaining probes too: one interrupt ends the whole check of an endless loop.
     """
     uses = {}
     for name in exercise.uses:
@@ -178,7 +180,10 @@ def run_probes(exercise, case, namespace):
     for probe in exercise.probes:
         try:
             probe(got, case, **uses)
-        except BaseException as error:  # noqa: B036 -- SystemExit, KeyboardInterrupt: all count as a crash
+        except KeyboardInterrupt as error:  # the time ran out: the next probe would likely loop again
+            errors.append(describe_error(error))
+            break
+        except BaseException as error:  # noqa: B036 -- SystemExit and the like count as a crash
             errors.append(describe_error(error))
     return json.loads(json.dumps({"values": plain(got), "errors": errors}))
 

@@ -190,14 +190,11 @@ def _(got, case, Value):
     got["accumulate"] = b.grad
 
 
-@sub.test("the difference")
+# The forward pass of __sub__ is given in the notebook: only the student's _backward earns points.
+@sub.test("gradients: + for a, - for b (times out.grad)", points=3)
 def _(case, got):
-    expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data",
+    expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data: keep the given forward pass",
            f"Value({case['a']}) - Value({case['b']})")
-
-
-@sub.test("gradients: + for a, - for b (times out.grad)", points=2)
-def _(case, got):
     ga, gb = got["grads"]
     g = case["upstream"]
     expect(ga, g, "a - b moves up one for one with a: a.grad gets out.grad", f"a.grad for a - b, out.grad={g:.4g}")
@@ -207,9 +204,12 @@ def _(case, got):
 
 @sub.test("accumulate with +=")
 def _(case, got):
-    g = case["upstream"]
-    expect(got["accumulate"], case["preset"] - g, "an input that already had a gradient lost it: add with +=",
-           f"b.grad starting at {case['preset']}, out.grad={g:.4g}")
+    g, preset = case["upstream"], case["preset"]
+    if close(got["accumulate"], -g) and not close(-g, preset - g):
+        raise Fail("an input that already had a gradient lost it: add with +=, do not assign",
+                   f"b.grad starting at {preset}: expected {preset - g:.6g}, got {got['accumulate']:.6g}")
+    expect(got["accumulate"], preset - g, "b.grad is off even before accumulating: fix the gradient test first",
+           f"b.grad starting at {preset}, out.grad={g:.4g}")
 
 
 # ----------------------------------------------------------------------
