@@ -105,3 +105,18 @@ def test_stored_outputs_show_no_round_off(path):
         + "\nPrint a verdict (e.g. 'agree to within 1e-12') and assert the bound instead; "
         f"see {os.path.basename(__file__)} for the '{EXEMPT_TAG}' tag."
     )
+
+
+# The fields a Python kernel reports as ``language_info``. JupyterLab writes them
+# into a notebook when its kernel starts; a notebook stored without them shows
+# as modified seconds after it is opened, with no edit (and asks to be saved).
+KERNEL_LANGUAGE_INFO = {"codemirror_mode", "file_extension", "mimetype", "name",
+                        "nbconvert_exporter", "pygments_lexer", "version"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_stores_the_kernels_language_info(path):
+    info = nbformat.read(os.path.join(ROOT, path), as_version=4).metadata.get("language_info", {})
+    missing = KERNEL_LANGUAGE_INFO - set(info)
+    assert not missing, (f"{path}: language_info lacks {sorted(missing)}; re-run it with "
+                         "tools/execute_notebooks.py (or make exercises for exercises/)")
