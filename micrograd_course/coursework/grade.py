@@ -65,7 +65,7 @@ COURSE_ROOT = COURSEWORK_DIR.parent.parent
 SOLUTIONS = COURSE_ROOT / "solutions"
 OUTPUT_CAP = 20_000  # characters of printed output kept per cell
 COPY_CAP = 50 * 2 ** 20  # files copied next to the notebook, in bytes at most
-PROBE_TIMEOUT = 30  # seconds per exercise's probe
+PROBE_TIMEOUT = 30  # seconds per exercise's probe at most; never more than the per-cell timeout
 
 
 class GradingError(Exception):
@@ -420,7 +420,7 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
                     exercise = exercises[exercise_id]
                     case = exercise.make_case(seed)
                     expression = f"{probe}({exercise_id!r}, {json.dumps(case)!r}, globals())"
-                    _, error, expressions = kernel.run("", min(PROBE_TIMEOUT, max(left(), 1)),
+                    _, error, expressions = kernel.run("", min(PROBE_TIMEOUT, timeout, max(left(), 1)),
                                                        {"reply": expression}, silent=True)
                     if not kernel.alive:
                         stopped = f"the kernel died or hung while checking {exercise_id} ({error[1]})"
