@@ -178,3 +178,14 @@ def test_a_change_to_the_course_files_stops_grading_with_exit_2(tmp_path, monkey
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "07_xor.ipynb")
     assert main(["grade", str(tmp_path / "07_xor.ipynb"), "--timeout", "5"]) == 2
     assert "changed the course's checks or solutions" in capsys.readouterr().err
+
+
+def test_every_solution_scores_full_marks_through_the_grader(tmp_path, capsys):
+    """What `make check-solutions` runs: the grader's own path (probe in a fresh kernel, judged here)."""
+    out = tmp_path / "reports.json"
+    assert main(["grade", str(ROOT / "solutions"), "--json", str(out), "--out", str(tmp_path / "grades")]) == 0
+    graded = json.loads(out.read_text())
+    assert graded["problems"] == []
+    assert len(graded["notebooks"]) == len(list((ROOT / "solutions").glob("*.ipynb")))
+    for report in graded["notebooks"]:
+        assert report["score"] == report["max_score"] > 0, report["notebook"]
