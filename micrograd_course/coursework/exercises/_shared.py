@@ -2,7 +2,7 @@
 
 import math
 
-from ..framework import expect
+from ..framework import Fail, close, expect
 
 
 def unary_backward(got, Value, method, xs, upstream, preset):
@@ -27,26 +27,29 @@ def unary_backward(got, Value, method, xs, upstream, preset):
 
 
 def backward_tests(exercise, derivative, name):
-    """The three tests of a ``_backward``: local derivative, times out.grad, accumulated with +=."""
+    """Local derivative, chain rule (out.grad != 1) and += tests; each failure names its own mistake."""
 
     @exercise.test("local derivative (out.grad = 1)")
-    def local(case, got):
+    def _(case, got):
         for x, g in zip(case["xs"], got["unit"]):
-            expect(g, derivative(x), f"the local derivative of {name} is wrong; differentiate it on paper first",
+            expect(g, derivative(x), f"the local derivative of {name} is wrong",
                    f"a.grad after out._backward() with x={x:.4g}, out.grad=1")
 
     @exercise.test("chain rule (out.grad is not 1)")
-    def chain(case, got):
+    def _(case, got):
         for x, g in zip(case["xs"], got["chain"]):
             expect(g, derivative(x) * case["upstream"],
                    "with out.grad != 1 the gradient is off: multiply the local derivative by out.grad",
                    f"a.grad with x={x:.4g}, out.grad={case['upstream']:.4g}")
 
     @exercise.test("accumulate with +=")
-    def accumulate(case, got):
+    def _(case, got):
         for x, g in zip(case["xs"], got["accumulate"]):
-            expect(g, case["preset"] + derivative(x) * case["upstream"],
-                   "an input that already had a gradient lost it: add to self.grad with +=, do not assign",
+            right = derivative(x) * case["upstream"]
+            if close(g, right) and not close(right, case["preset"] + right):
+                raise Fail("an input that already had a gradient lost it: add to self.grad with +=, do not assign",
+                           f"a.grad starting at {case['preset']:.4g}: expected {case['preset'] + right:.6g}, got {g:.6g}")
+            expect(g, case["preset"] + right, "the gradient is off even before accumulating: fix the tests above first",
                    f"a.grad starting at {case['preset']:.4g}, x={x:.4g}, out.grad={case['upstream']:.4g}")
 
 

@@ -9,38 +9,11 @@
 import math
 
 from ..framework import Exercise, Fail, close, expect, expect_equal
-from ._shared import unary_backward, upstream
+from ._shared import backward_tests, unary_backward, upstream
 
 
 def _signed(rng, low, high):
     return round(rng.choice([-1, 1]) * rng.uniform(low, high), 3)
-
-
-def backward_tests(exercise, derivative, name):
-    """Local derivative, chain rule (out.grad != 1) and += tests; each failure names its own mistake."""
-
-    @exercise.test("local derivative (out.grad = 1)")
-    def _(case, got):
-        for x, g in zip(case["xs"], got["unit"]):
-            expect(g, derivative(x), f"the local derivative of {name} is wrong",
-                   f"a.grad after out._backward() with x={x:.4g}, out.grad=1")
-
-    @exercise.test("chain rule (out.grad is not 1)")
-    def _(case, got):
-        for x, g in zip(case["xs"], got["chain"]):
-            expect(g, derivative(x) * case["upstream"],
-                   "with out.grad != 1 the gradient is off: multiply the local derivative by out.grad",
-                   f"a.grad with x={x:.4g}, out.grad={case['upstream']:.4g}")
-
-    @exercise.test("accumulate with +=")
-    def _(case, got):
-        for x, g in zip(case["xs"], got["accumulate"]):
-            right = derivative(x) * case["upstream"]
-            if close(g, right) and not close(right, case["preset"] + right):
-                raise Fail("an input that already had a gradient lost it: add to self.grad with +=, do not assign",
-                           f"a.grad starting at {case['preset']:.4g}: expected {case['preset'] + right:.6g}, got {g:.6g}")
-            expect(g, case["preset"] + right, "the gradient is off even before accumulating: fix the tests above first",
-                   f"a.grad starting at {case['preset']:.4g}, x={x:.4g}, out.grad={case['upstream']:.4g}")
 
 
 def _value_test(exercise, function, name):
