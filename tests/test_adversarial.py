@@ -1,7 +1,7 @@
 """Adversarial submissions: each trick earns exactly the score it must, and changes no file outside the output.
 
 All notebooks are graded in ONE batch call (parallel kernels, small timeouts), under --sandbox when
-bubblewrap is installed (CI installs it), so the whole module costs about one minute.
+bubblewrap is installed (.ci/run apt-installs it), so the whole module costs about one minute.
 """
 
 import hashlib
@@ -232,7 +232,8 @@ def graded(tmp_path_factory):
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_attack_earns_only_its_score(graded, attack):
     if attack in NEEDS_SANDBOX and not SANDBOX:
-        pytest.skip("needs bubblewrap: without it this attack would write into the checkout")
+        pytest.skip("needs bubblewrap (root: apt-get install bubblewrap; .ci/run does): without it this "
+                    "attack would write into the checkout")
     reports = graded[0]
     expected = ATTACKS[attack][1]
     report = reports[attack]
@@ -259,7 +260,7 @@ def test_untouched_exercise_notebooks_earn_nothing(graded):
         assert report["score"] == 0 and report["max_score"] > 0, grade.format_report(report)
 
 
-@pytest.mark.skipif(not SANDBOX, reason="bubblewrap is not installed (CI installs it)")
+@pytest.mark.skipif(not SANDBOX, reason="bubblewrap is not installed (needs root: apt-get install bubblewrap; .ci/run does)")
 def test_the_sandbox_was_used(graded):
     reports = graded[0]
     assert all(report["sandbox"] for report in reports.values())

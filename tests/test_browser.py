@@ -7,8 +7,9 @@ shows: numbers in the readouts, button labels, the axis limits each plot
 reports next to the range of its data, and the size of every control.
 Screenshots at 1400 and 1024 px wide go to test-artifacts/.
 
-Needs Debian's chromium, voila and playwright (CI installs all three; see
-.ci/run). Without them the tests are skipped with the reason printed.
+Needs Debian's chromium (root: apt-get install chromium; .ci/run does) and
+voila and playwright (the "browser" extra, which `make test` installs).
+Without Chromium the tests are skipped with the reason printed.
 Playwright never downloads a browser here: it drives /usr/bin/chromium,
 and every request that does not go to this machine is blocked.
 """
@@ -28,9 +29,10 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it", allow_module_level=True)
-pytest.importorskip("voila", reason="voila is not installed (pip install -e '.[browser]'); CI installs it")
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[browser]')")
+    pytest.skip("Chromium is not installed (needs root: apt-get install chromium; .ci/run does)",
+                allow_module_level=True)
+pytest.importorskip("voila", reason="voila is not installed (make test installs the browser extra)")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs the browser extra)")
 nbformat = pytest.importorskip("nbformat")
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"

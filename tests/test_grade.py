@@ -189,3 +189,65 @@ def test_every_solution_scores_full_marks_through_the_grader(tmp_path, capsys):
     assert len(graded["notebooks"]) == len(list((ROOT / "solutions").glob("*.ipynb")))
     for report in graded["notebooks"]:
         assert report["score"] == report["max_score"] > 0, report["notebook"]
+        assert report["unavailable"] == 0, "make test installs PyTorch: every test must run"
+
+
+# Makes `torch` unimportable in the grader and in every kernel it starts (both read PYTHONPATH).
+HIDE_TORCH = """
+import importlib.abc, sys
+
+class _NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError(f"No module named {name!r} (hidden by the test)", name=name)
+        return None
+
+sys.meta_path.insert(0, _NoTorch())
+"""
+
+
+def grade_without_torch(tmp_path, *notebooks):
+    import os
+    import subprocess
+    import sys
+
+    hide = tmp_path / "hide-torch"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text(HIDE_TORCH)
+    env = dict(os.environ, PYTHONPATH=str(hide))
+    return subprocess.run([sys.executable, "-m", "micrograd_course.coursework", "grade", "--seed", "11",
+                           "--json", str(tmp_path / "reports.json"), *map(str, notebooks)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+
+
+def test_without_torch_check_solutions_reports_what_needs_it_apart_and_exits_0(tmp_path):
+    result = grade_without_torch(tmp_path, ROOT / "solutions" / "10_polynomial.ipynb",
+                                 ROOT / "solutions" / "11_pytorch.ipynb")
+    assert result.returncode == 0, result.stdout + result.stderr
+    reports = {pathlib.Path(r["notebook"]).stem: r for r in json.loads((tmp_path / "reports.json").read_text())["notebooks"]}
+    for name, exercise, points in [("10_polynomial", "10.4", 3), ("11_pytorch", "11.4", 1)]:
+        report = reports[name]
+        assert report["unavailable"] == points and report["score"] == report["max_score"] - points
+        rows = {r["exercise"]: r for r in report["exercises"]}
+        assert [t["unavailable"] for t in rows[exercise]["tests"] if "unavailable" in t] \
+            == ["needs PyTorch (not installed)"] * len([t for t in rows[exercise]["tests"] if "unavailable" in t])
+        assert all(r["earned"] == r["points"] for e, r in rows.items() if e != exercise)
+        line = next(line for line in result.stdout.splitlines() if line.strip().startswith(exercise))
+        assert " n/a " in line and "FAIL" not in line
+    assert "needs PyTorch (not installed): pip install torch==2.13.0" in result.stdout
+    assert "FAIL" not in result.stdout
+
+
+def test_without_torch_a_real_failure_still_fails(tmp_path):
+    nb = nbformat.read(ROOT / "solutions" / "10_polynomial.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("# Exercise 10.1:"):
+            cell.source += "\n\nnumerical_gradient = lambda *args, **kwargs: [0.0]"
+            break
+    else:
+        raise AssertionError("no cell for exercise 10.1")
+    path = tmp_path / "10_polynomial.ipynb"
+    nbformat.write(nb, path)
+    result = grade_without_torch(tmp_path, path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "10.1  FAIL" in result.stdout and "10.4   n/a" in result.stdout.replace("10.4  n/a", "10.4   n/a")

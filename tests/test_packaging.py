@@ -1,15 +1,15 @@
 """The project's set-up files agree with each other, and the package can be released.
 
-- environment.yml (conda, Binder) lists what pyproject.toml's "course" and
-  "test" extras list, pins one Python the way repo2docker reads it, and leaves
+- environment.yml (conda, Binder) lists what pyproject.toml's "course",
+  "torch" and "test" extras list, pins one Python the way repo2docker reads it, and leaves
   installing the package itself to postBuild;
 - the engine imports with nothing but the standard library;
 - the wheel holds every file of the package, and a fresh virtual environment
   that installs only that wheel imports everything, runs the explorers
   headless and grades a notebook.
 
-CI builds the release files with `python -m build` and points
-MICROGRAD_COURSE_DIST at them; otherwise the wheel is built here with pip.
+The release files are built here with `python -m build` (the "release" extra,
+which `make test` installs); MICROGRAD_COURSE_DIST may point at ready-made ones.
 """
 
 import json
@@ -34,7 +34,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 # conda-forge names that differ from PyPI's, and PyPI packages conda replaces.
-CONDA_TO_PYPI = {"python-graphviz": "graphviz", "graphviz": "graphviz-pure"}
+CONDA_TO_PYPI = {"python-graphviz": "graphviz", "graphviz": "graphviz-pure", "pytorch-cpu": "torch"}
 CONDA_ONLY = {"python", "pip"}
 # Imported only by the parts that need them, never by `import micrograd_course`.
 HEAVY = ["matplotlib", "ipywidgets", "graphviz", "numpy", "IPython", "nbformat", "nbclient",
@@ -69,10 +69,11 @@ def environment_yml():
 
 # ---------------------------------------------------------------- conda and Binder
 
-def test_environment_yml_lists_the_course_and_test_extras():
+def test_environment_yml_lists_the_course_torch_and_test_extras():
     conda = {requirement_name(d) for d in environment_yml()["dependencies"] if isinstance(d, str)}
     conda = {CONDA_TO_PYPI.get(n, n) for n in conda - CONDA_ONLY}
-    assert conda == extra_requirements("course") | extra_requirements("test")
+    assert conda == extra_requirements("course") | extra_requirements("torch") | extra_requirements("test")
+    assert "torch" in conda, "Binder needs PyTorch for lectures 10 and 11"
 
 
 def repo2docker_python_version(env):
@@ -139,17 +140,58 @@ def test_makefile_has_the_readme_targets():
         assert re.search(rf"^{target}:", makefile, re.M), target
 
 
-def test_make_install_installs_the_whole_course():
+def make_recipe(target):
+    """The recipe lines of a Makefile rule whose target starts with ``target``."""
     makefile = (ROOT / "Makefile").read_text()
-    extras = re.search(r"pip install .*-e '\.\[([\w,]+)\]'", makefile).group(1).split(",")
-    assert {"course", "test"} <= set(extras)
+    rule = re.search(rf"^{re.escape(target)}[^\n]*:[^=\n]*\n((?:\t[^\n]*\n)+)", makefile, re.M)
+    assert rule, f"no rule for {target} in the Makefile"
+    return rule.group(1)
 
 
-def test_ci_runs_the_tests_builds_the_site_and_checks_the_release():
+def installed_extras(recipe):
+    return set(re.search(r"-e '\.\[([\w,]+)\]'", recipe).group(1).split(","))
+
+
+def test_make_install_installs_everything_the_lectures_import():
+    recipe = make_recipe("$(STAMP)")
+    assert {"course", "torch", "test"} <= installed_extras(recipe)
+    # the CPU build on disk, not a multi-GB CUDA build from an unpinned "torch"
+    assert "$(TORCH)" in recipe
+    assert re.search(r"^TORCH \?= torch==2\.13\.0$", (ROOT / "Makefile").read_text(), re.M)
+
+
+def test_make_test_installs_every_extra_the_tests_use():
+    recipe = make_recipe("$(TEST_STAMP)")
+    extras = installed_extras(recipe)
+    assert {"course", "torch", "test", "bench", "browser", "site", "release"} <= extras
+    assert extras == set(PYPROJECT["project"]["optional-dependencies"]) - {"draw", "widgets"}
+    assert "$(TORCH)" in recipe
+    assert re.search(r"^test: \$\(TEST_STAMP\)", (ROOT / "Makefile").read_text(), re.M)
+    assert "setuptools>=77" in PYPROJECT["project"]["optional-dependencies"]["release"]
+
+
+def pip_installs(script):
+    """The lines of a shell script (comments dropped) that install Python packages."""
+    lines = [line.split("#", 1)[0] for line in script.splitlines()]
+    pip = re.compile(r"\b(pip3?|uv\s+pip|pipx|conda|mamba|micromamba|poetry)\b.*\b(install|add)\b|"
+                     r"-m\s+pip\b|\bensurepip\b|\beasy_install\b")
+    return [line.strip() for line in lines if pip.search(line)]
+
+
+def test_pip_installs_finds_what_it_must():
+    assert pip_installs(".venv/bin/python -m pip install torch") == [".venv/bin/python -m pip install torch"]
+    assert pip_installs("  pip install -e '.[browser]'\n") == ["pip install -e '.[browser]'"]
+    assert pip_installs("uv pip install x") and pip_installs("python3 -m pip  install x")
+    assert pip_installs("# pip install x\napt-get install -y chromium\nmake test") == []
+
+
+def test_ci_installs_only_what_needs_root_then_runs_make_test():
     ci = (ROOT / ".ci" / "run").read_text()
-    assert re.search(r"^make test$", ci, re.M)
-    assert re.search(r"^make site\b", ci, re.M)
-    assert re.search(r"-m build\b", ci) and re.search(r"-m twine check\b", ci)
+    assert pip_installs(ci) == [], "everything pip can install comes from `make test`, not .ci/run"
+    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert commands[-1] == "make test"
+    assert not re.search(r"^\s*make (install|site|lab)\b", ci, re.M)
+    assert not re.search(r"MICROGRAD_COURSE_(DIST|SITE)", ci), "the tests build the release and the site"
 
 
 def test_generated_files_are_ignored():
@@ -183,8 +225,11 @@ def dist(tmp_path_factory):
     if given:
         return pathlib.Path(given)
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(out), str(ROOT)], check=True)
+    # As a release is made: `python -m build` (the "release" extra), an sdist and a wheel
+    # built from it. No isolation: the venv's own setuptools (>= 77), no download.
+    build = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, f"python -m build failed (make test installs the release extra):\n{build.stderr[-3000:]}"
     return out
 
 
@@ -214,14 +259,20 @@ def test_wheel_holds_every_file_of_the_package_and_nothing_else(dist):
 
 
 def test_sdist_holds_the_package_and_the_readme(dist):
-    sdists = list(dist.glob("micrograd_course-*.tar.gz"))
-    if not sdists:
-        pytest.skip("no sdist here: CI builds one with `python -m build` (MICROGRAD_COURSE_DIST)")
     import tarfile
 
-    names = {n.split("/", 1)[1] for n in tarfile.open(only(sdists, "sdist")).getnames() if "/" in n}
+    sdist = only(dist.glob("micrograd_course-*.tar.gz"), "sdist")
+    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
     assert {"pyproject.toml", "README.md", "CHANGELOG.md"} <= names
     assert set(f for f in package_files()) <= names
+
+
+def test_twine_accepts_the_release_files(dist):
+    files = sorted(str(p) for p in dist.iterdir() if p.suffix in (".whl", ".gz"))
+    assert len(files) == 2
+    check = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *files],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 @pytest.fixture(scope="session")

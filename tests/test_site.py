@@ -1,8 +1,8 @@
 """The course site (`make site`): its table of contents follows notebooks/, and every page works in Chromium.
 
-Building the site needs the "site" extra (Jupyter Book 1.x). CI builds it once
-with `make site` and points MICROGRAD_COURSE_SITE at the HTML; without that
-variable the tests build it themselves into a temporary folder (about 20-30 s).
+Building the site needs the "site" extra (Jupyter Book 1.x), which `make test`
+installs; the tests build it themselves into a temporary folder (about 20-30 s),
+or MICROGRAD_COURSE_SITE may point at a built one.
 The browser tests need Debian's chromium and playwright (the "browser" extra),
 like tests/test_browser.py, and block every request that leaves this machine.
 """
@@ -45,7 +45,7 @@ ALL_WIDGETS_DRAWN = f"""() => [...document.querySelectorAll('script[type="{WIDGE
 
 def needs_jupyter_book():
     if importlib.util.find_spec("jupyter_book") is None:
-        pytest.skip("Jupyter Book is not installed (pip install -e '.[site]'); CI installs it")
+        pytest.skip("Jupyter Book is not installed (make test installs the site extra)")
 
 
 @pytest.fixture(scope="session")
@@ -234,8 +234,8 @@ def static_server(folder, missing):
 
 def test_every_page_loads_in_chromium_without_errors(site):
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[browser]')")
+        pytest.skip("Chromium is not installed (needs root: apt-get install chromium; .ci/run does)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs the browser extra)")
     ARTIFACTS.mkdir(exist_ok=True)
     missing, problems = [], []
     with static_server(site, missing) as base, sync_api.sync_playwright() as p:

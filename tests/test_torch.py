@@ -1,7 +1,7 @@
 """The same expressions in PyTorch (float64): values and gradients must agree.
 
-Skipped, with the reason printed, when torch is not installed; CI installs
-the CPU build so these always run there.
+`make install` and `make test` install the CPU build (torch==2.13.0), so these
+run; a bare pytest without torch skips them with the reason printed.
 """
 
 import math
@@ -9,7 +9,7 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-torch = pytest.importorskip("torch", reason="PyTorch is not installed (CI installs torch==2.13.0)")
+torch = pytest.importorskip("torch", reason="PyTorch is not installed (make install installs torch==2.13.0)")
 
 from micrograd_course import MLP, Value  # noqa: E402
 from micrograd_course import losses  # noqa: E402

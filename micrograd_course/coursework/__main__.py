@@ -50,7 +50,9 @@ def _grade(args):
             pathlib.Path(args.json).write_text(text + "\n")
     if problems:
         return 2
-    return 0 if all(r["score"] == r["max_score"] for _, r in reports) else 1
+    # Exit 0 when every point was earned or could not be checked here (a test that needs
+    # PyTorch, without it); the report lists the latter apart, as "n/a".
+    return 0 if all(r["score"] + r.get("unavailable", 0) == r["max_score"] for _, r in reports) else 1
 
 
 def _progress(args):

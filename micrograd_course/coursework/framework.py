@@ -22,6 +22,7 @@ the probe in the kernel and the judge at home.
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import json
 import math
@@ -52,10 +53,15 @@ class Fail(Exception):
 
 
 class Test:
-    """One scored question about an exercise: ``judge(case, got)`` raises Fail when wrong."""
+    """One scored question about an exercise: ``judge(case, got)`` raises Fail when wrong.
 
-    def __init__(self, name, points, judge):
-        self.name, self.points, self.judge = name, points, judge
+    ``needs``: modules the test cannot run without (``("torch",)``). Where one
+    is not installed the test is *unavailable*: it earns nothing, and its row
+    says what to install, apart from the tests that really fail.
+    """
+
+    def __init__(self, name, points, judge, needs=()):
+        self.name, self.points, self.judge, self.needs = name, points, judge, tuple(needs)
 
 
 class Exercise:
@@ -91,10 +97,14 @@ class Exercise:
         self.probes.append(run)
         return run
 
-    def test(self, name, points=1):
-        """Decorator: ``judge(case, got)`` raises Fail when the answer is wrong."""
+    def test(self, name, points=1, needs=()):
+        """Decorator: ``judge(case, got)`` raises Fail when the answer is wrong.
+
+        ``needs``: modules the test needs (see Test); checked where the
+        verdict is made, never by asking the student's kernel.
+        """
         def register(judge):
-            self.tests.append(Test(name, points, judge))
+            self.tests.append(Test(name, points, judge, needs))
             return judge
         return register
 
@@ -271,7 +281,11 @@ def judge(exercise, case, reply, reveal=True, failing_after=()):
     rows = []
     for test in exercise.tests:
         row = {"test": test.name, "points": test.points, "earned": 0, "hint": reason or ""}
-        if not reason:
+        missing = missing_modules(test.needs)
+        if missing:
+            row["unavailable"] = needs_message(missing)
+            row["hint"] = row["unavailable"] + ": " + install_hint(missing)
+        elif not reason:
             try:
                 test.judge(case, Got(reply))
                 row["earned"] = test.points
@@ -285,6 +299,34 @@ def judge(exercise, case, reply, reveal=True, failing_after=()):
     note = after_note(failing_after) if earned < exercise.points else ""
     return {"exercise": exercise.id, "title": exercise.title, "points": exercise.points,
             "earned": earned, "tests": rows, "note": note}
+
+
+# The modules a test may need, as people call them, and how to install each.
+NEEDED = {"torch": ("PyTorch", "pip install torch==2.13.0 (the CPU build), or make install")}
+
+
+def missing_modules(names):
+    """The modules among ``names`` that this Python cannot import (looked up, not imported)."""
+    def missing(name):
+        try:
+            return importlib.util.find_spec(name) is None
+        except (ImportError, ValueError):  # a broken or blocked install counts as missing
+            return True
+    return [name for name in names if missing(name)]
+
+
+def needs_message(missing):
+    """The verdict on a test that cannot run here: "needs PyTorch (not installed)"."""
+    return "needs " + " and ".join(NEEDED.get(m, (m, ""))[0] for m in missing) + " (not installed)"
+
+
+def install_hint(missing):
+    return "; ".join(NEEDED.get(m, (m, f"pip install {m}"))[1] for m in missing)
+
+
+def unavailable_points(result):
+    """The points of ``result`` (a judge() result) whose tests could not run here."""
+    return sum(row["points"] for row in result["tests"] if row.get("unavailable"))
 
 
 def after_note(failing_after):
@@ -318,7 +360,7 @@ def format_result(result):
         return f"{head}. Well done."
     lines = [head]
     for row in result["tests"]:
-        mark = "ok  " if row["earned"] == row["points"] else "FAIL"
+        mark = "ok  " if row["earned"] == row["points"] else "n/a " if row.get("unavailable") else "FAIL"
         lines.append(f"  {mark} {row['test']}" + (f": {row['hint']}" if row["hint"] else ""))
     if result["note"]:
         lines.append(f"  note: {result['note']}")

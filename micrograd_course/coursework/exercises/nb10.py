@@ -190,7 +190,7 @@ def _torch_result(got, key):
     return result
 
 
-@with_torch.test("one step: the gradient and the update")
+@with_torch.test("one step: the gradient and the update", needs=("torch",))
 def _(case, got):
     a, b = _descend(case, 1)
     got_a, got_b = _torch_result(got, "one_step")
@@ -199,7 +199,7 @@ def _(case, got):
                "of (a * exp(b * x) - y) ** 2 over the points", f"{name} after 1 step", tol=1e-9)
 
 
-@with_torch.test("many steps: .grad cleared between steps", points=2)
+@with_torch.test("many steps: .grad cleared between steps", points=2, needs=("torch",))
 def _(case, got):
     a, b = _descend(case, case["steps"])
     got_a, got_b = _torch_result(got, "many_steps")

@@ -204,7 +204,7 @@ def _(case, got):
                          f"{key} for MLP({case['nin']}, {case['nouts']})")
 
 
-@state.test("PyTorch loads it and computes our output (needs PyTorch)")
+@state.test("PyTorch loads it and computes our output", needs=("torch",))
 def _(case, got):
     if "torch_missing" in got:
         raise Fail(TORCH_MISSING)
