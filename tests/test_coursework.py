@@ -131,3 +131,27 @@ def test_generated_notebooks_keep_the_solutions_metadata():
         assert "language_info" in source, f"{solution.name}: run tools/execute_notebooks.py on it"
         for key in ("kernelspec", "language_info"):
             assert generated[key] == source[key], f"{solution.name}: {key}"
+
+
+def test_a_test_that_needs_a_missing_module_is_unavailable_not_failed():
+    from micrograd_course.coursework import framework
+
+    exercise = framework.Exercise("99.9", "needs a module", uses=())
+    try:
+        @exercise.test("runs anywhere")
+        def _(case, got):
+            pass
+
+        @exercise.test("needs a module nobody has", points=2, needs=("a_module_nobody_has",))
+        def _(case, got):
+            raise AssertionError("must not run where its module is missing")
+
+        result = framework.judge(exercise, {}, {"values": {}, "errors": []})
+    finally:
+        del framework.EXERCISES["99.9"]
+    assert result["earned"] == 1 and result["points"] == 3
+    assert framework.unavailable_points(result) == 2
+    row = result["tests"][1]
+    assert row["unavailable"] == "needs a_module_nobody_has (not installed)" and row["earned"] == 0
+    assert "n/a  needs a module nobody has" in framework.format_result(result)
+    assert "FAIL" not in framework.format_result(result)
