@@ -17,8 +17,14 @@ def u(z):
 
 
 def earned(exercise_id, code, seed):
+    """Points, maximum and hints for ``code`` run as a notebook cell (its source readable, as in IPython)."""
+    import linecache
+
+    source = PREAMBLE + code
+    filename = f"<exercise-cell-{abs(hash(source))}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {}
-    exec(PREAMBLE + code, namespace)
+    exec(compile(source, filename, "exec"), namespace)
     exercise = EXERCISES[exercise_id]
     case = exercise.make_case(seed)
     result = framework.judge(exercise, case, framework.run_probes(exercise, case, namespace), reveal=False)
@@ -72,6 +78,11 @@ def softmax_regression_step(W, x, label, lr):
     ("7.3", "exactly_two_weights = (1, 1, 1, 0)", 0, "window"),  # the lecture's XOR weights: exactly ONE
     ("7.4", "def parity3(a, b, c):\n    n = a + b + c\n    return u(u(n - 0.5) - u(n - 1.5) + u(n - 2.5) - 0.5)", "all", ""),
     ("7.4", "def parity3(a, b, c):\n    return u(a + b + c - 0.5)", 2, "zero and two"),  # OR of three
+    ("7.4", "def parity3(a, b, c):\n    return (a + b + c) % 2", 0, "step units"),  # right outputs, no neurons
+    ("7.4", "def parity3(a, b, c):\n    return u((a + b + c) % 2 - 0.5)", 0, "step units"),  # one unit, % inside
+    ("7.2", "def xor(x1, x2):\n    return u(x1 + x2 - 0.5) + u(-x1 - x2 + 1.5) - 1", 0, "step units"),  # no output unit
+    ("7.2", "def xor(x1, x2):\n    return int(x1 != x2)", 0, "step units"),
+    ("7.2", "def xor(x1, x2):\n    return u(u(x1 + x2 - 0.5) + u(-x1 - x2 + 1.5) - 1.5)", "all", ""),
     ("8.2", BCE_RIGHT, "all", ""),
     ("8.2", BCE_NAIVE, 2, "overflow"),  # right for ordinary scores, fails for confident mistakes
     ("8.3", GRADIENTS.replace("DIVISOR", "len(xs)"), "all", ""),

@@ -254,14 +254,38 @@ def shown(x):
     return f"{x:.6g}" if is_number(x) and not isinstance(x, int) else repr(x)
 
 
-def expect(got, expected, look, what, tol=1e-6):
+def shown_apart(expected, got):
+    """``expected`` and ``got`` as text with enough digits to show that they differ.
+
+    Six significant digits can print a miss of 1e-7 as "expected -2.78197, got
+    -2.78197", which reads like a pass.
+    """
+    if not (is_number(expected) and is_number(got)) or isinstance(got, int) and isinstance(expected, int):
+        return shown(expected), shown(got)
+    for digits in (6, 9, 12, 17):
+        pair = f"{expected:.{digits}g}", f"{got:.{digits}g}"
+        if pair[0] != pair[1]:
+            return pair
+    return pair
+
+
+def expect(got, expected, look, what, tol=1e-6, show_expected=True):
     """Fail with hint ``look`` unless the number ``got`` is close to ``expected``.
 
     ``what`` names the quantity and its inputs; it and the numbers go into the
-    detail, shown only from the second failed attempt on.
+    detail, shown only from the second failed attempt on. ``show_expected=False``
+    for an answer that is one fixed number (the same inputs every time): the
+    detail then shows only what the student got, never the answer itself.
     """
     if not close(got, expected, tol):
-        raise Fail(look, f"{what}: expected {shown(expected)}, got {shown(got)}")
+        want, have = shown_apart(expected, got)
+        raise Fail(look, f"{what}: expected {want}, got {have}" if show_expected else f"{what}: got {have}")
+
+
+def expect_fixed(got, expected, look, what, tol=1e-6):
+    """expect() for an answer at fixed inputs (the same every time): a miss shows what the
+    student gave, never the answer, even from the second try on."""
+    expect(got, expected, look, what, tol, show_expected=False)
 
 
 def expect_equal(got, expected, look, what):

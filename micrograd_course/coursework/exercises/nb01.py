@@ -2,7 +2,7 @@
 
 import math
 
-from ..framework import Exercise, Fail, close, expect
+from ..framework import Exercise, Fail, close, expect, expect_fixed
 
 
 def _cubic(coefficients):
@@ -53,6 +53,9 @@ def _(case, got):
         raise Fail("the sign is flipped: the rise is f(x + h) - f(x), the new value minus the old", what)
     if close(answer, _central(f, x, h), 1e-9):
         raise Fail("that is the two-sided estimate (Exercise 1.3); here nudge x up only, by h", what)
+    if close(answer, (f(x) - f(x - h)) / h, 1e-9):
+        raise Fail("that nudges x down, from x - h to x (a backward difference); nudge it up, from x to x + h",
+                   what)
     expect(answer, right, "slope(f, x, h) is how much f rises from x to x + h, divided by h; "
            "use the f you are given, not a formula for its derivative", what, tol=1e-9)
 
@@ -81,7 +84,7 @@ def _(case, got):
     if close(got["dd_da"], A):
         raise Fail("dd/da: a product passes each input the *other* input; a is multiplied by b",
                    f"dd/da at a={A:g}, b={B:g}, c={C:g}: got {got['dd_da']!r}")
-    expect(got["dd_da"], B, "dd/da: only the product a*b contains a; how much does a*b move per unit of a?",
+    expect_fixed(got["dd_da"], B, "dd/da: only the product a*b contains a; how much does a*b move per unit of a?",
            f"dd/da at a={A:g}, b={B:g}, c={C:g}")
 
 
@@ -90,13 +93,13 @@ def _(case, got):
     if close(got["dd_db"], A) or close(got["dd_db"], C):
         raise Fail("dd/db: you counted one product; b is in both a*b and b*c, and nudging b moves both: "
                    "add the two effects", f"dd/db: got {got['dd_db']!r}")
-    expect(got["dd_db"], A + C, "dd/db: find how much a*b and b*c each move per unit of b, then add",
+    expect_fixed(got["dd_db"], A + C, "dd/db: find how much a*b and b*c each move per unit of b, then add",
            f"dd/db at a={A:g}, b={B:g}, c={C:g}")
 
 
 @partials.test("dd/dc")
 def _(case, got):
-    expect(got["dd_dc"], B, "dd/dc: only b*c contains c; a product passes c the other input",
+    expect_fixed(got["dd_dc"], B, "dd/dc: only b*c contains c; a product passes c the other input",
            f"dd/dc at a={A:g}, b={B:g}, c={C:g}")
 
 

@@ -2,7 +2,7 @@
 
 import math
 
-from ..framework import Exercise, Fail, close, expect
+from ..framework import Exercise, Fail, close, expect, expect_fixed
 
 
 def _table(got, key, names):
@@ -31,10 +31,10 @@ def _(got, case, grads):
 @manual.test("the last step: L, d and f")
 def _(case, got):
     grads = _table(got, "grads", ["L", "d", "f"])
-    expect(grads["L"], 1.0, "dL/dL: if L moves by a little, how much does L move?", "grads['L']")
-    expect(grads["d"], F, "dL/dd: L = d*f, and a product gives each input the *other* input, times dL/dL",
+    expect_fixed(grads["L"], 1.0, "dL/dL: if L moves by a little, how much does L move?", "grads['L']")
+    expect_fixed(grads["d"], F, "dL/dd: L = d*f, and a product gives each input the *other* input, times dL/dL",
            "grads['d']")
-    expect(grads["f"], D, "dL/df: L = d*f, and a product gives each input the *other* input, times dL/dL",
+    expect_fixed(grads["f"], D, "dL/df: L = d*f, and a product gives each input the *other* input, times dL/dL",
            "grads['f']")
 
 
@@ -42,7 +42,7 @@ def _(case, got):
 def _(case, got):
     grads = _table(got, "grads", ["e", "c"])
     for name in ("e", "c"):
-        expect(grads[name], F, f"dL/d{name}: {name} reaches L only through d = e + c; a sum passes dL/dd "
+        expect_fixed(grads[name], F, f"dL/d{name}: {name} reaches L only through d = e + c; a sum passes dL/dd "
                "through unchanged", f"grads[{name!r}]")
 
 
@@ -58,7 +58,7 @@ def _(case, got):
                        "e, so multiply by the gradient arriving at e", what)
         if close(answer, mine * F):
             raise Fail(f"dL/d{name}: e = a*b gives {name} the *other* input ({other}), times dL/de", what)
-        expect(answer, other_value * F, f"dL/d{name}: L depends on {name} only through e; check the chain "
+        expect_fixed(answer, other_value * F, f"dL/d{name}: L depends on {name} only through e; check the chain "
                f"through e: de/d{name} times dL/de", what)
 
 
@@ -76,8 +76,8 @@ def _(got, case, twice_grads):
 @twice.test("g and s")
 def _(case, got):
     grads = _table(got, "grads", ["g", "s"])
-    expect(grads["g"], 1.0, "dg/dg: if g moves by a little, how much does g move?", "twice_grads['g']")
-    expect(grads["s"], A2, "dg/ds: g = s*a, and a product gives s the *other* input", "twice_grads['s']")
+    expect_fixed(grads["g"], 1.0, "dg/dg: if g moves by a little, how much does g move?", "twice_grads['g']")
+    expect_fixed(grads["s"], A2, "dg/ds: g = s*a, and a product gives s the *other* input", "twice_grads['s']")
 
 
 @twice.test("a: two paths add up", points=2)
@@ -86,13 +86,13 @@ def _(case, got):
     if close(answer, S2) or close(answer, A2):
         raise Fail("dg/da: a reaches g by two paths, straight into the product and through s; you have one "
                    "of them. Add both contributions", "twice_grads['a']")
-    expect(answer, S2 + A2, "dg/da: add a's contribution as the product's input (the other input, s) and "
+    expect_fixed(answer, S2 + A2, "dg/da: add a's contribution as the product's input (the other input, s) and "
            "through the sum s (which passes dg/ds on)", "twice_grads['a']")
 
 
 @twice.test("b")
 def _(case, got):
-    expect(_table(got, "grads", ["b"])["b"], A2, "dg/db: b reaches g only through s = a + b; a sum passes "
+    expect_fixed(_table(got, "grads", ["b"])["b"], A2, "dg/db: b reaches g only through s = a + b; a sum passes "
            "dg/ds through unchanged", "twice_grads['b']")
 
 
@@ -156,10 +156,23 @@ def _(case, got):
            "and ReLU's slope is 1 where n is positive", _neuron_what(args))
 
 
+def _without_relu(answer, args):
+    """The answer is the gradients of the plain sum n, as if there were no ReLU (its slope taken as 1)."""
+    x1, x2, w1, w2, _ = args
+    plain = {"x1": w1, "w1": x1, "x2": w2, "w2": x2, "b": 1.0}
+    return all(close(answer[name], plain[name]) for name in NEURON_KEYS)
+
+
+NO_RELU = ("these are the gradients of n itself, as if the ReLU were not there: its slope (1 where n > 0, "
+           "else 0) multiplies every gradient behind it")
+
+
 @relu_neuron.test("a neuron whose n is negative: nothing gets through", points=2)
 def _(case, got):
     args = case["dead"]
     answer = _table(got, "dead", NEURON_KEYS)
+    if _without_relu(answer, args):
+        raise Fail(NO_RELU, _neuron_what(args))
     for name in NEURON_KEYS:
         expect(answer[name], 0.0, "here n is negative, so ReLU outputs 0 whatever the weights do: its slope "
                "is 0, and so is every gradient behind it", _neuron_what(args))
@@ -169,6 +182,9 @@ def _(case, got):
 def _(case, got):
     args = case["corner"]
     answer = _table(got, "corner", NEURON_KEYS)
+    dead_right = all(close(_table(got, "dead", NEURON_KEYS)[name], 0.0) for name in NEURON_KEYS)
+    if _without_relu(answer, args) and not dead_right:
+        raise Fail(NO_RELU, _neuron_what(args))
     for name in NEURON_KEYS:
         expect(answer[name], 0.0, "at n = 0 exactly ReLU has a corner; use the convention that its slope "
                "there is 0 (as PyTorch does): test n > 0, not n >= 0", _neuron_what(args))

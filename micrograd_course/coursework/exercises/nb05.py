@@ -63,10 +63,12 @@ def _(got, case, Affine):
     expected = {f"weight.{i}.{j}": w for i, row in enumerate(layer.weight) for j, w in enumerate(row)}
     expected.update({f"bias.{i}": b for i, b in enumerate(layer.bias)})
     got["same_objects"] = all(expected.get(name) is value for name, value in pairs)
-    for p in layer.parameters():
+    every = [w for row in layer.weight for w in row] + list(layer.bias)
+    got["parameters_are_every_one"] = [id(p) for p in layer.parameters()] == [id(p) for p in every]
+    for p in every:  # set on the layer's own lists, so a parameter that named_parameters() misses keeps it
         p.grad = 1.5
     layer.zero_grad()
-    got["grads_after_zero_grad"] = [p.grad for p in layer.weight[0] + layer.bias]
+    got["grads_after_zero_grad"] = [p.grad for p in every]
 
 
 def _affine_names(nin, nout):
@@ -94,8 +96,9 @@ def _(case, got):
 
 @named.test("parameters() and zero_grad() work through it")
 def _(case, got):
-    if any(g != 0 for g in got["grads_after_zero_grad"]):
-        raise Fail("zero_grad() from Module resets only what named_parameters() yields: every weight and bias")
+    if got["parameters_are_every_one"] is not True or any(g != 0 for g in got["grads_after_zero_grad"]):
+        raise Fail("parameters() and zero_grad() from Module see only what named_parameters() yields, and some "
+                   "weight or bias is missing from it: yield every one, in the order of the names")
 
 
 # ----------------------------------------------------------------------

@@ -8,7 +8,7 @@
 
 import math
 
-from ..framework import Exercise, Fail, expect, expect_equal, is_number
+from ..framework import Exercise, Fail, close, expect, expect_equal, expect_fixed, is_number
 
 # ----------------------------------------------------------------------
 limits = Exercise("6.1", "learning-rate limits of a parabola", uses=("learning_rate_limits",))
@@ -29,14 +29,27 @@ def _(case, got):
     for a, pair in zip(case["a"], got["limits"]):
         if not (isinstance(pair, list) and len(pair) == 2):
             raise Fail("return two numbers: (the one-step learning rate, the rate from which descent diverges)")
-        expect(pair[0], 1 / (2 * a), "one step multiplies the distance to the minimum by 1 - lr * f''; "
-               "which lr makes that 0? (f'' of a*x**2 + b*x + c is 2a)", f"one-step rate for a={a}")
+        what = f"one-step rate for a={a}"
+        if close(pair[0], 1 / a):
+            raise Fail("that would be right if f'' were a: differentiate a*x**2 + b*x + c twice", what)
+        if close(pair[0], 2 * a):
+            raise Fail("that is the curvature f'' itself; the learning rate that lands in one step comes from it, "
+                       "but is not it", what)
+        expect(pair[0], 1 / (2 * a), "find the lr for which one step from any x lands on the minimum, as the "
+               "lecture did for 3x**2 - 4x + 5 (the notebook's one-step section)", what)
 
 
 @limits.test("where divergence starts")
 def _(case, got):
     for a, pair in zip(case["a"], got["limits"]):
-        expect(pair[1], 1 / a, "descent diverges once |1 - lr * f''| > 1, that is lr > 2 / f''", f"limit for a={a}")
+        what = f"limit for a={a}"
+        if close(pair[1], 2 / a):
+            raise Fail("that would be right if f'' were a: differentiate a*x**2 + b*x + c twice", what)
+        if close(pair[1], 1 / (2 * a)):
+            raise Fail("that is the rate that lands in one step; descent still converges for a while above it "
+                       "(it zig-zags in)", what)
+        expect(pair[1], 1 / a, "each step multiplies the distance to the minimum by the same factor; "
+               "find the lr at which that factor's size reaches 1", what)
 
 
 # ----------------------------------------------------------------------
@@ -46,6 +59,21 @@ split = Exercise("6.2", "train/test split", uses=("split",))
 @split.cases
 def _(rng):
     return {"n": rng.randint(8, 20), "fraction": rng.choice([0.2, 0.25, 0.3, 0.5]), "seed": rng.randint(0, 1000)}
+
+
+# Sizes where int() and round() of n * test_fraction differ: every case has them, so the
+# check of the rounding does not depend on the seed.
+ROUNDING_CASES = [(9, 0.3), (13, 0.2)]
+
+
+@split.probe
+def _(got, case, split):
+    import numpy as np
+
+    for n, fraction in ROUNDING_CASES:
+        ys = np.arange(n) + 100.0
+        parts = split(np.stack([2 * ys, -ys], axis=1), ys, test_fraction=fraction, seed=case["seed"])
+        got.setdefault("rounding_sizes", []).append([len(part) for part in parts])
 
 
 @split.probe
@@ -67,10 +95,12 @@ def _(got, case, split):
 
 @split.test("sizes")
 def _(case, got):
-    n_test = round(case["n"] * case["fraction"])
-    expect_equal(got["sizes"], [case["n"] - n_test, n_test] * 2,
-                 "the test set holds round(n * test_fraction) samples, the train set the rest",
-                 f"len of x_train, x_test, y_train, y_test for n={case['n']}, test_fraction={case['fraction']}")
+    look = "the test set holds round(n * test_fraction) samples (rounded, not cut off), the train set the rest"
+    for (n, fraction), sizes in zip([(case["n"], case["fraction"])] + ROUNDING_CASES,
+                                    [got["sizes"]] + (got["rounding_sizes"] if "rounding_sizes" in got else [])):
+        n_test = round(n * fraction)
+        expect_equal(sizes, [n - n_test, n_test] * 2, look,
+                     f"len of x_train, x_test, y_train, y_test for n={n}, test_fraction={fraction}")
 
 
 @split.test("every sample once, inputs with their targets")
@@ -141,8 +171,13 @@ def _(case, got):
     lr = got["largest"]
     if not is_number(lr):
         raise Fail("largest_safe_lr_2d should be a number")
-    expect(lr, 0.1, "each direction has its own curvature (2 along x, 20 along y) and its own limit 2 / f''; "
-           "one learning rate serves both, so the steeper direction decides", "largest_safe_lr_2d")
+    if close(lr, 1.0):
+        raise Fail("that rate is safe along x only; along y the bowl is steeper", "largest_safe_lr_2d")
+    if close(lr, 0.05):
+        raise Fail("that rate lands in one step along y; the largest safe rate is where descent starts to diverge",
+                   "largest_safe_lr_2d")
+    expect_fixed(lr, 0.1, "each direction has its own curvature and its own limit, as the parabola had; one "
+                 "learning rate serves both directions", "largest_safe_lr_2d")
 
 
 # ----------------------------------------------------------------------

@@ -31,8 +31,53 @@ def _gate_test(key, name, expected, look):
 
 _gate_test("or", "OR", [0, 1, 1, 1], "OR fires when at least one input is 1: the bias alone must stay below 0, "
            "each weight plus the bias above it")
-_gate_test("nand", "NAND", [1, 1, 1, 0], "NAND fires unless both inputs are 1: start from AND's weights and flip "
-           "every sign")
+_gate_test("nand", "NAND", [1, 1, 1, 0], "NAND fires unless both inputs are 1: with both on, the weighted sum "
+           "must fall below 0, with none on it must be above it; what does that ask of the bias, and of the "
+           "weights' signs?")
+
+def _uses_no_shortcut(function):
+    """False when the function's source compares, takes % or ^, or branches: XOR with no neurons."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):  # no source to read: judge by behaviour alone
+        return True
+    shortcuts = (ast.Compare, ast.If, ast.IfExp, ast.BoolOp, ast.Mod, ast.BitXor, ast.BitAnd, ast.BitOr)
+    return not any(isinstance(node, shortcuts) for node in ast.walk(tree))
+
+
+def run_counting_step_units(function, inputs, at_least):
+    """``function`` on each input, counting its calls of the notebook's step unit ``u``.
+
+    Returns (outputs, built): built is True when every output is the value of the
+    last ``u`` it called, it called ``u`` at least ``at_least`` times, and its
+    source takes no shortcut. An answer such as ``int(x1 != x2)`` or ``% 2`` has
+    the right outputs, but no neurons.
+    """
+    namespace = getattr(function, "__globals__", {})
+    original = namespace.get("u")
+    outputs, built = [], original is not None and _uses_no_shortcut(function)
+    for x in inputs:
+        calls = []
+
+        def counted(z):
+            calls.append(original(z))
+            return calls[-1]
+
+        namespace["u"] = counted
+        try:
+            outputs.append(function(*x))
+        finally:
+            namespace["u"] = original
+        built = built and len(calls) >= at_least and outputs[-1] == calls[-1]
+    return outputs, built
+
+
+NOT_FROM_UNITS = ("build it from step units: each unit is u(weighted sum + bias), the hidden ones feed the output "
+                  "unit, and the function returns that unit's u(...); no comparisons, if, % or ^")
 
 # ----------------------------------------------------------------------
 xor = Exercise("7.2", "XOR from OR, NAND and AND", uses=("xor",))
@@ -40,11 +85,13 @@ xor = Exercise("7.2", "XOR from OR, NAND and AND", uses=("xor",))
 
 @xor.probe
 def _(got, case, xor):
-    got["outputs"] = [xor(x1, x2) for x1, x2 in INPUTS]
+    got["outputs"], got["built_from_units"] = run_counting_step_units(xor, INPUTS, at_least=3)
 
 
 @xor.test("equal inputs give 0")
 def _(case, got):
+    if got["built_from_units"] is not True:
+        raise Fail(NOT_FROM_UNITS)
     outputs = got["outputs"]
     expect_equal([outputs[0], outputs[3]], [0, 0], "for (0,0) and (1,1) XOR is 0: the output unit must need BOTH "
                  "hidden units (OR and NAND) to fire", "xor(0, 0), xor(1, 1)")
@@ -52,6 +99,8 @@ def _(case, got):
 
 @xor.test("different inputs give 1")
 def _(case, got):
+    if got["built_from_units"] is not True:
+        raise Fail(NOT_FROM_UNITS)
     outputs = got["outputs"]
     expect_equal([outputs[1], outputs[2]], [1, 1], "for (0,1) and (1,0) XOR is 1: both OR and NAND fire there",
                  "xor(0, 1), xor(1, 0)")
@@ -87,16 +136,18 @@ def _(case, got):
 
 
 # ----------------------------------------------------------------------
-parity = Exercise("7.4", "parity of three inputs from step units", uses=("parity3",), after=("7.2",))
+parity = Exercise("7.4", "parity of three inputs from step units", uses=("parity3",))
 
 
 @parity.probe
 def _(got, case, parity3):
-    got["outputs"] = [parity3(*x) for x in INPUTS3]
+    got["outputs"], got["built_from_units"] = run_counting_step_units(parity3, INPUTS3, at_least=1)
 
 
 @parity.test("odd counts give 1", points=2)
 def _(case, got):
+    if got["built_from_units"] is not True:
+        raise Fail(NOT_FROM_UNITS)
     odd = [x for x in INPUTS3 if sum(x) % 2]
     expect_equal([got["outputs"][INPUTS3.index(x)] for x in odd], [1] * len(odd),
                  "one and three inputs on should fire: hidden units that fire for 'at least k inputs on' "
@@ -106,6 +157,8 @@ def _(case, got):
 
 @parity.test("even counts give 0", points=2)
 def _(case, got):
+    if got["built_from_units"] is not True:
+        raise Fail(NOT_FROM_UNITS)
     even = [x for x in INPUTS3 if sum(x) % 2 == 0]
     expect_equal([got["outputs"][INPUTS3.index(x)] for x in even], [0] * len(even),
                  "zero and two inputs on should stay silent: check the output unit's weights on the "

@@ -61,7 +61,8 @@ bce = Exercise("8.2", "binary cross-entropy from the score", uses=("bce_with_log
 @bce.cases
 def _(rng):
     return {"moderate": [[round(rng.uniform(-4, 4), 3), rng.choice([0, 1])] for _ in range(3)],
-            "extreme": [[round(rng.uniform(500, 900), 1), 0], [round(-rng.uniform(500, 900), 1), 1]]}
+            # |s| >= 1000: exp overflows a float above about 709.8, so a naive formula fails on every case
+            "extreme": [[round(rng.uniform(1000, 2000), 1), 0], [round(-rng.uniform(1000, 2000), 1), 1]]}
 
 
 @bce.probe
@@ -106,8 +107,9 @@ def _(case, got):
         raise Fail("a score of several hundred overflowed exp or took log(0): for s > 0 write ln(1 + e^s) "
                    "as s + ln(1 + e^-s), so exp only ever sees a negative number")
     for (score, label), loss in zip(case["extreme"], got["extreme"]):
-        expect(loss, _bce_with_logits(score, label), "for a large |score| never round the probability first: "
-               "for s > 0 use s + ln(1 + e^-s)", f"bce_with_logits(score={score}, label={label})")
+        expect(loss, _bce_with_logits(score, label), "a score of a thousand overflows exp (to inf) or rounds "
+               "the probability to exactly 0 or 1: never form e^s or p for a large |s|; for s > 0 use "
+               "s + ln(1 + e^-s)", f"bce_with_logits(score={score}, label={label})")
 
 
 # ----------------------------------------------------------------------

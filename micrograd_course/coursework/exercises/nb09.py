@@ -2,7 +2,7 @@
 
 import math
 
-from ..framework import Exercise, Fail, expect, expect_equal
+from ..framework import Exercise, Fail, close, expect, expect_equal
 
 
 def _softmax(logits):
@@ -80,7 +80,11 @@ def _(got, case, cross_entropy_from_probabilities):
 
 @likelihood.test("a few samples")
 def _(case, got):
-    expected = -sum(math.log(row[c]) for row, c in zip(case["small"], case["small_labels"])) / len(case["small"])
+    n = len(case["small"])
+    expected = -sum(math.log(row[c]) for row, c in zip(case["small"], case["small_labels"])) / n
+    if close(got["small"], n * expected):
+        raise Fail("your answer is exactly n times too big: you summed over the samples but did not divide by "
+                   "their number (cross-entropy is a mean)", f"cross-entropy of {n} samples")
     expect(got["small"], expected, "take the probability each sample gives its TRUE class, then: log, sum, "
            "negate, divide by the number of samples", f"cross-entropy of {len(case['small'])} samples")
 
@@ -90,7 +94,11 @@ def _(case, got):
     if "many" not in got and any(e.get("error") in ("ValueError", "ZeroDivisionError") for e in got.errors):
         raise Fail("the product of 3,000 probabilities underflows to 0.0: add their logs instead of "
                    "multiplying them")
-    expect(got["many"], -math.log(case["p_true"]), "sum the logs of the probabilities; never form their product",
+    if close(got["many"], -case["many"] * math.log(case["p_true"])):
+        raise Fail("your answer is exactly 3,000 times too big: you summed over the samples but did not divide "
+                   "by their number", f"3,000 samples that each give the true class {case['p_true']}")
+    expect(got["many"], -math.log(case["p_true"]), "for many samples the answer is off: work with the logs "
+           "of the probabilities, never with their product",
            f"3,000 samples that each give the true class {case['p_true']}")
 
 
@@ -224,12 +232,17 @@ def _rows(case, got, true_class):
 @regression.test("the true class's row moves towards x")
 def _(case, got):
     for k, j, g, e in _rows(case, got, True):
-        expect(g, e, "for the true class, p - y = p - 1 is negative: its row gains lr * (1 - p) * x",
+        expect(g, e, "the true class's row moves the wrong way or by the wrong amount: after the step its score "
+               "must be higher; use the lecture's gradient of the loss with respect to the scores, times x",
                f"new W[{k}][{j}] (true class) for W={case['W']}, x={case['x']}, lr={case['lr']}")
 
 
 @regression.test("the other rows move away from x")
 def _(case, got):
     for k, j, g, e in _rows(case, got, False):
-        expect(g, e, "every other class loses lr * p_k * x, with p = softmax(W x) computed BEFORE any row changes",
+        if g == case["W"][k][j] != e:
+            raise Fail("every other class's row was left as it was: each had some probability, so each moves too "
+                       "(away from x)", f"new W[{k}][{j}] for W={case['W']}, x={case['x']}, label={case['label']}")
+        expect(g, e, "every other class's row must move away from x, by more the more probability it had; "
+               "take the probabilities from the weights BEFORE any row changes",
                f"new W[{k}][{j}] for W={case['W']}, x={case['x']}, label={case['label']}, lr={case['lr']}")

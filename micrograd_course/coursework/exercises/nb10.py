@@ -48,11 +48,15 @@ def _(case, got):
     grads = got["grads"]
     if len(grads) != len(p):
         raise Fail("return one derivative per parameter, in the same order as params")
+    after = got["params_after"]
+    if len(after) != len(p) or not all(abs(x - y) < 1e-12 for x, y in zip(after, p)):
+        raise Fail("the parameters were not put back after each nudge, so every later derivative is taken at a "
+                   "shifted point: restore each one before nudging the next (see the test below)")
     for k, g in enumerate(grads):
         exact = 3 * c[k] * p[k] ** 2 + (q * p[1] if k == 0 else q * p[0] if k == 1 else 0)
         if not close(g, exact, tol=1e-7):  # the numbers with enough digits to see a 1e-6 error
-            raise Fail("nudge one parameter at a time both ways, (f(p + h) - f(p - h)) / 2h; a one-sided "
-                       "difference (f(p + h) - f(p)) / h is off by about h * f''/2, too much here",
+            raise Fail("nudge one parameter at a time, both ways, and divide by the distance between the two "
+                       "points; a one-sided nudge is off by about h times the curvature, too much here",
                        f"d/dp{k} of sum c_k p_k^3 + q p0 p1 with c={c}, q={q}, p={p}: "
                        f"expected {exact:.12g}, got {g:.12g}")
 
@@ -102,18 +106,39 @@ def _two(got):
     return grads
 
 
+def _diagnose_scale(answer, exact, n, what):
+    """The classic slips that change a gradient by a constant factor: a sum for the mean, the square's 2."""
+    if close(answer, exact):
+        return
+    if close(answer, n * exact):
+        raise Fail(f"{what}: exactly n times too big: the loss is a mean over the points, so divide the sum by n")
+    if close(answer, exact / 2):
+        raise Fail(f"{what}: half of it: the derivative of residual**2 is 2 * residual")
+    if close(answer, -exact):
+        raise Fail(f"{what}: the sign is flipped: the residual is prediction minus target")
+
+
 @by_hand.test("dL/da")
 def _(case, got):
     da, _ = _exp_gradients(case["a"], case["b"], case["x"], case["y"])
-    expect(_two(got)[0], da, "dL/da: the prediction a e^(bx) changes with a at the rate e^(bx); "
-           "average 2 * residual * e^(bx)", f"dL/da at a={case['a']}, b={case['b']}")
+    answer = _two(got)[0]
+    _diagnose_scale(answer, da, len(case["x"]), "dL/da")
+    expect(answer, da, "dL/da: how fast does the prediction a e^(bx) change with a? Then the chain rule through "
+           "the square, and the mean", f"dL/da at a={case['a']}, b={case['b']}")
 
 
 @by_hand.test("dL/db: the chain rule through the exponent", points=2)
 def _(case, got):
-    _, db = _exp_gradients(case["a"], case["b"], case["x"], case["y"])
-    expect(_two(got)[1], db, "dL/db: d/db of a e^(bx) is a x e^(bx) (the inner function bx contributes x); "
-           "average 2 * residual times that", f"dL/db at a={case['a']}, b={case['b']}")
+    a, b, xs, ys = case["a"], case["b"], case["x"], case["y"]
+    _, db = _exp_gradients(a, b, xs, ys)
+    answer = _two(got)[1]
+    _diagnose_scale(answer, db, len(xs), "dL/db")
+    no_inner = sum(2 * (a * math.exp(b * x) - y) * a * math.exp(b * x) for x, y in zip(xs, ys)) / len(xs)
+    if close(answer, no_inner) and not close(answer, db):
+        raise Fail("dL/db: the exponent b x is itself a function of b; the chain rule needs its derivative too",
+                   f"dL/db at a={a}, b={b}")
+    expect(answer, db, "dL/db: follow the chain from the loss through the square, the prediction and the exponent "
+           "b x", f"dL/db at a={a}, b={b}")
 
 
 # ----------------------------------------------------------------------
@@ -134,13 +159,22 @@ def _(got, case, exp_fit_loss):
 
 @with_value.test("the loss")
 def _(case, got):
-    a, b, xs, ys = case["a"], case["b"], case["x"], case["y"]
-    loss = sum((a * math.exp(b * x) - y) ** 2 for x, y in zip(xs, ys)) / len(xs)
+    loss = _right_loss(case)
+    if close(got["loss"], len(case["x"]) * loss, 1e-9) and not close(got["loss"], loss, 1e-9):
+        raise Fail("your loss is exactly n times too big: a sum over the points, where the loss is their mean")
     expect(got["loss"], loss, "the loss is the mean over the points of (a * e^(b x) - y)^2", "the loss", tol=1e-9)
+
+
+def _right_loss(case):
+    a, b, xs, ys = case["a"], case["b"], case["x"], case["y"]
+    return sum((a * math.exp(b * x) - y) ** 2 for x, y in zip(xs, ys)) / len(xs)
 
 
 @with_value.test("backward() reaches a and b", points=2)
 def _(case, got):
+    if not close(got["loss"], _right_loss(case), 1e-9):
+        raise Fail("backward() follows the loss you built, and that loss is not the right one yet: fix it first "
+                   "(the test above)")
     da, db = _exp_gradients(case["a"], case["b"], case["x"], case["y"])
     for name, g, exact in [("a", got["grads"][0], da), ("b", got["grads"][1], db)]:
         expect(g, exact, "build the loss only from Value operations on a and b (b * x, then .exp()), so that "
@@ -238,8 +272,8 @@ def _safe_lr(xs):
     return 2 / np.linalg.eigvalsh(2 * design.T @ design / len(x)).max()
 
 
-LOOK = ("the loss is a bowl in (a, b, c); its curvature matrix (Hessian) is 2/N X^T X, where X has the "
-        "columns 1, x, x^2. Steps diverge once lr > 2 / (its largest eigenvalue)")
+LOOK = ("the loss is a bowl in (a, b, c) with a different curvature in each direction, as in the lecture's "
+        "cubic fit; find the bowl's curvature matrix for a quadratic model, and the direction that limits the step")
 
 
 @ceiling.test("points centred on 0")

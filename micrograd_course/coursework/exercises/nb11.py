@@ -24,10 +24,13 @@ def _(got, case, load_linear):
     from micrograd_course.nn import Layer
 
     layer = Layer(len(case["weight"][0]), len(case["weight"]), seed=0)
+    before = [id(p) for p in layer.parameters()]
     load_linear(layer, case["weight"], case["bias"])
     got["weight"] = [[w.data for w in n.w] for n in layer.neurons]
     got["bias"] = [n.b.data for n in layer.neurons]
     got["still_values"] = all(type(p) is Value for n in layer.neurons for p in n.w + [n.b])
+    # the same objects: an optimizer made before loading holds these, and must see the new numbers
+    got["same_objects"] = [id(p) for p in layer.parameters()] == before
 
 
 @load.test("weights: row = neuron, column = input")
@@ -41,10 +44,13 @@ def _(case, got):
     expect_equal(got["bias"], case["bias"], "bias[i] belongs to neuron i: set neuron.b.data", "the layer's biases")
 
 
-@load.test("parameters stay Values")
+@load.test("parameters stay the same Values")
 def _(case, got):
     if got["still_values"] is not True:
         raise Fail("set w.data on the existing Values; do not replace them with numbers")
+    if got["same_objects"] is not True:
+        raise Fail("the layer holds new Value objects now: an optimizer built before loading still holds the old "
+                   "ones and would never see the loaded weights; set .data on the Values that are there")
 
 
 # ----------------------------------------------------------------------

@@ -1,0 +1,188 @@
+"""Hints point at the mistake, never at the answer; checks catch the mistakes the statements forbid.
+
+Each case runs a notebook's answer (a classic mistake) through the checks in-process and
+reads the hints, with the numbers revealed as on a second try (``reveal=True``) or held back
+as on a first (``reveal=False``).
+"""
+
+import linecache
+import re
+
+import pytest
+
+from micrograd_course.coursework import framework
+
+EXERCISES = framework.load_all()
+
+PREAMBLE = '''
+import math, random
+from micrograd_course.engine import Value
+from micrograd_course.nn import Module
+def u(z):
+    return 1 if z > 0 else 0
+'''
+
+
+def judged(exercise_id, code, seed=0, reveal=True):
+    """The judge's result for ``code`` run as a notebook cell (its source readable, as in IPython)."""
+    source = PREAMBLE + code
+    filename = f"<hint-cell-{abs(hash(source))}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {}
+    exec(compile(source, filename, "exec"), namespace)
+    exercise = EXERCISES[exercise_id]
+    case = exercise.make_case(seed)
+    return framework.judge(exercise, case, framework.run_probes(exercise, case, namespace), reveal=reveal)
+
+
+def hints(result):
+    return " | ".join(row["hint"] for row in result["tests"] if row["earned"] < row["points"])
+
+
+# ---------------------------------------------------------------- fixed-number answers
+
+@pytest.mark.parametrize("exercise_id,code,answers", [
+    ("1.2", "dd_da, dd_db, dd_dc = 2.0, -3.0, 1.0", ["-3", "6", "-3"]),
+    ("3.1", "grads = dict(L=1.0, d=1.0, f=1.0, e=1.0, c=1.0, a=1.0, b=1.0)", ["2", "4", "-6", "8"]),
+    ("3.2", "twice_grads = dict(g=2.0, s=1.0, a=1.0, b=2.0)", ["3", "4"]),
+])
+def test_a_fixed_number_answer_is_never_shown_even_on_the_second_try(exercise_id, code, answers):
+    result = judged(exercise_id, code)
+    text = hints(result)
+    assert result["earned"] < result["points"] and text
+    assert "expected" not in text, text
+    assert "got" in text  # the student's own numbers are shown
+
+
+def test_the_largest_safe_rate_in_two_dimensions_is_never_given_away():
+    for wrong, clue in [("1.0", "safe along x only"), ("0.05", "one step along y"), ("0.3", "each direction")]:
+        code = ("def descend_2d(f, lr, steps, start):\n    return [start]\n"
+                f"largest_safe_lr_2d = {wrong}")
+        result = judged("6.3", code)
+        text = next(row["hint"] for row in result["tests"] if row["test"].startswith("the largest safe"))
+        assert clue in text and "0.1" not in text and "expected" not in text, text
+
+
+# ---------------------------------------------------------------- first-try hints hold the formula back
+
+FORMULAS = {
+    "6.1": ("def learning_rate_limits(a):\n    return (1.0, 3.0)", ["2a", "2 / f''", "is 2a"]),
+    "9.5": ("def softmax_regression_step(W, x, label, lr):\n    return [list(r) for r in W]",
+            ["lr * (1 - p)", "lr * p_k"]),
+    "10.2": ("def exp_fit_gradients(a, b, xs, ys):\n    return (1.0, 1.0)", ["average 2 * residual", "a x e^(bx)"]),
+    "10.5": ("def largest_safe_lr(xs):\n    return 1.0", ["X^T X", "2 / (its largest", "2/N"]),
+    "7.1": ("or_weights = (1, 1, -0.5)\nnand_weights = (1, 1, -1.5)", ["flip every sign"]),
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(FORMULAS))
+def test_a_first_hint_does_not_give_the_formula(exercise_id):
+    code, formulas = FORMULAS[exercise_id]
+    for seed in range(3):
+        text = hints(judged(exercise_id, code, seed, reveal=False))
+        assert text, "the wrong answer must fail"
+        for formula in formulas:
+            assert formula not in text, (formula, text)
+
+
+# ---------------------------------------------------------------- hints aimed at the mistake made
+
+AIMED = [
+    # (exercise, code, a phrase the hint must have, a phrase it must not have)
+    ("1.1", "def slope(f, x, h):\n    return (f(x) - f(x - h)) / h", "backward difference", None),
+    ("6.1", "def learning_rate_limits(a):\n    return (1 / a, 2 / a)", "differentiate", None),
+    ("6.1", "def learning_rate_limits(a):\n    return (1 / (2 * a), 1 / (2 * a))", "zig-zag", None),
+    ("3.3", "def relu_neuron_grads(x1, x2, w1, w2, b):\n    return dict(x1=w1, w1=x1, x2=w2, w2=x2, b=1.0)",
+     "as if the ReLU were not there", "n >= 0"),
+    ("9.2", "def cross_entropy_from_probabilities(probabilities, labels):\n"
+            "    return -sum(math.log(p[c]) for p, c in zip(probabilities, labels))",
+     "did not divide", "never form their product"),
+    ("10.1", "def numerical_gradient(loss, params, h=1e-6):\n    grads = []\n    for k in range(len(params)):\n"
+             "        params[k] += h\n        up = loss(params)\n        params[k] -= 2 * h\n"
+             "        grads.append((up - loss(params)) / (2 * h))\n    return grads",
+     "not put back", "one-sided"),
+    ("10.2", "def exp_fit_gradients(a, b, xs, ys):\n    n = len(xs)\n"
+             "    r = [a * math.exp(b * x) - y for x, y in zip(xs, ys)]\n"
+             "    return (sum(2 * ri * math.exp(b * x) for ri, x in zip(r, xs)) / n,\n"
+             "            sum(2 * ri * a * math.exp(b * x) for ri, x in zip(r, xs)) / n)",
+     "derivative too", None),
+    ("10.3", "def exp_fit_loss(a, b, xs, ys):\n    return sum((a * (b * x).exp() - y) ** 2 for x, y in zip(xs, ys))",
+     "fix it first", "can follow every step"),
+    ("9.5", "def softmax_regression_step(W, x, label, lr):\n"
+            "    scores = [sum(w * xi for w, xi in zip(row, x)) for row in W]\n"
+            "    e = [math.exp(s - max(scores)) for s in scores]\n    p = [v / sum(e) for v in e]\n"
+            "    return [[w + lr * (1 - p[k]) * xi for w, xi in zip(row, x)] if k == label else list(row)\n"
+            "            for k, row in enumerate(W)]",
+     "left as it was", None),
+]
+
+
+@pytest.mark.parametrize("exercise_id,code,must,must_not", AIMED, ids=[f"{a[0]}-{a[2]}" for a in AIMED])
+def test_a_hint_names_the_mistake_that_was_made(exercise_id, code, must, must_not):
+    for seed in range(3):
+        result = judged(exercise_id, code, seed)
+        text = hints(result)
+        assert result["earned"] < result["points"] and must in text, (seed, text)
+        if must_not:
+            assert must_not not in text, (seed, text)
+
+
+def test_a_near_miss_prints_enough_digits_to_see_it():
+    code = "def slope(f, x, h):\n    return (f(x) - f(x - h)) / h"  # right at tiny h to 6 digits, still wrong
+    for seed in range(5):
+        for pair in re.findall(r"expected (\S+), got (\S+)\)", hints(judged("1.1", code, seed))):
+            assert pair[0] != pair[1].rstrip(")"), pair
+    assert framework.shown_apart(-2.7819712, -2.7819705) == ("-2.7819712", "-2.7819705")
+    assert framework.shown_apart(2.0, 3.0) == ("2", "3")
+
+
+# ---------------------------------------------------------------- checks that let forbidden answers through
+
+def test_int_for_round_in_a_split_fails_on_every_seed():
+    code = ('''
+import numpy as np
+def split(xs, ys, test_fraction=0.25, seed=0):
+    order = np.random.default_rng(seed).permutation(len(xs))
+    n_test = int(len(xs) * test_fraction)
+    test, train = order[:n_test], order[n_test:]
+    return xs[train], xs[test], ys[train], ys[test]
+''')
+    for seed in range(10):
+        rows = {row["test"]: row for row in judged("6.2", code, seed)["tests"]}
+        assert rows["sizes"]["earned"] == 0 and "rounded" in rows["sizes"]["hint"]
+
+
+def test_the_naive_cross_entropy_fails_on_every_seed():
+    naive = "def bce_with_logits(score, label):\n    p = 1 / (1 + (-score).exp())\n" \
+            "    return -(label * p.log() + (1 - label) * (1 - p).log())"
+    for seed in range(20):
+        result = judged("8.2", naive, seed)
+        assert result["earned"] < result["points"] and "overflow" in hints(result), seed
+
+
+def test_named_parameters_that_leave_out_the_biases_fail_the_zero_grad_test():
+    code = '''
+class Affine(Module):
+    def __init__(self, nin, nout, seed=0):
+        rng = random.Random(seed)
+        self.weight = [[Value(rng.uniform(-1, 1)) for _ in range(nin)] for _ in range(nout)]
+        self.bias = [Value(0.0) for _ in range(nout)]
+    def named_parameters(self):
+        for i, row in enumerate(self.weight):
+            for j, w in enumerate(row):
+                yield f"weight.{i}.{j}", w
+'''
+    rows = {row["test"]: row for row in judged("5.2", code)["tests"]}
+    assert rows["parameters() and zero_grad() work through it"]["earned"] == 0
+
+
+def test_loading_weights_into_new_values_fails():
+    code = '''
+def load_linear(layer, weight, bias):
+    for neuron, row, b in zip(layer.neurons, weight, bias):
+        neuron.w = [Value(v) for v in row]
+        neuron.b = Value(b)
+'''
+    result = judged("11.1", code)
+    rows = {row["test"]: row for row in result["tests"]}
+    assert rows["parameters stay the same Values"]["earned"] == 0 and "optimizer" in hints(result)
