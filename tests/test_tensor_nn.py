@@ -243,7 +243,7 @@ def test_other_bad_inputs():
 
 def test_a_backward_rule_with_the_wrong_shape_is_caught():
     x = Tensor(np.ones(3))
-    bad = Tensor._from_op(x.data.sum(), (x,), "mysum", lambda g: (g,))  # forgot to spread g back
+    bad = Tensor.from_op(x.data.sum(), (x,), "mysum", lambda g: (g,))  # forgot to spread g back
     with pytest.raises(ValueError, match=r"'mysum' returned a gradient of shape \(\) for an input of shape \(3,\)"):
         bad.backward()
 
@@ -266,3 +266,19 @@ def test_loss_inputs_are_checked():
         hinge_loss(Tensor(np.zeros((3, 1))), [1, -1])
     with pytest.raises(ValueError, match="2 \\* y - 1"):
         hinge_loss(Tensor(np.zeros(2)), [0, 1])
+
+
+def test_a_backward_rule_must_return_one_gradient_per_input():
+    x = Tensor(np.ones(3))
+    for rule in (lambda g: 2 * g, lambda g: (g, g)):
+        with pytest.raises(TypeError, match=r"'twice' must return a tuple with one gradient per input \(1 here"):
+            Tensor.from_op(2 * x.data, (x,), "twice", rule).sum().backward()
+
+
+def test_from_op_makes_a_new_op_that_backward_runs():
+    x = Tensor([1.0, -2.0])
+    out = Tensor.from_op(np.abs(x.data), (x,), "abs", lambda g: (g * np.sign(x.data),))
+    assert out.data.dtype == np.float64 and out._prev == (x,) and out._op == "abs"
+    (out * out).sum().backward()  # d/dx |x|^2 = 2x
+    np.testing.assert_array_equal(x.grad, [2.0, -4.0])
+    assert Tensor.from_op(3, (), "three", None).data.shape == ()
