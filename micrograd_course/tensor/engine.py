@@ -204,15 +204,25 @@ class Tensor:
         self._backward = None
 
     @classmethod
-    def _from_op(cls, data, children, op, backward):
-        """The output of an op: its data, its inputs and its local gradient rule."""
-        if data.__class__ is not np.ndarray:  # numpy returns a scalar for 0-d results
+    def from_op(cls, data, inputs, op, backward):
+        """The output of an operation: how every op above makes its result, and how you add your own.
+
+        ``data``: the output's numbers; ``inputs``: a tuple of the Tensors it
+        was computed from; ``op``: a short name; ``backward``: the local
+        gradient rule, a function that takes ``g`` (d(loss)/d(output), an
+        array of the output's shape) and returns a tuple with one gradient
+        per input, each of that input's shape::
+
+            def double(t):
+                return Tensor.from_op(2 * t.data, (t,), "double", lambda g: (2 * g,))
+        """
+        if data.__class__ is not np.ndarray or data.dtype != np.float64:  # numpy gives scalars for 0-d results
             data = np.asarray(data, dtype=np.float64)
         out = cls.__new__(cls)
         out.data = data
         out.grad = np.zeros_like(data)
         out.label = ""
-        out._prev = children
+        out._prev = inputs
         out._op = op
         out._backward = backward
         return out
@@ -259,7 +269,7 @@ class Tensor:
         def backward(g):
             return unbroadcast(g, a_shape), unbroadcast(g, b_shape)
 
-        return Tensor._from_op(self.data + other.data, (self, other), "+", backward)
+        return Tensor.from_op(self.data + other.data, (self, other), "+", backward)
 
     def __mul__(self, other):
         """out = a * b;  d(out)/da = b, d(out)/db = a (entry by entry)."""
@@ -270,7 +280,7 @@ class Tensor:
         def backward(g):
             return unbroadcast(g * b, a.shape), unbroadcast(g * a, b.shape)
 
-        return Tensor._from_op(a * b, (self, other), "*", backward)
+        return Tensor.from_op(a * b, (self, other), "*", backward)
 
     def __truediv__(self, other):
         """out = a / b;  d(out)/da = 1 / b, d(out)/db = -a / b**2 = -out / b."""
@@ -287,7 +297,7 @@ class Tensor:
         def backward(g):
             return unbroadcast(g / b, a.shape), unbroadcast(-g * out / b, b.shape)
 
-        return Tensor._from_op(out, (self, other), "/", backward)
+        return Tensor.from_op(out, (self, other), "/", backward)
 
     def __pow__(self, exponent):
         """out = a ** n for a plain number n;  d(out)/da = n * a ** (n - 1)."""
@@ -314,7 +324,7 @@ class Tensor:
             with np.errstate(divide="ignore"):  # 0 ** (n - 1) for n < 1: an infinite slope
                 return (g * n * a ** (n - 1),)
 
-        return Tensor._from_op(out, (self,), f"**{exponent}", backward)
+        return Tensor.from_op(out, (self,), f"**{exponent}", backward)
 
     # ------------------------------------------------------------------
     # Matrix multiplication.
@@ -367,7 +377,7 @@ class Tensor:
             grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape)
             return grad_a, grad_b
 
-        return Tensor._from_op(out, (self, other), "@", backward)
+        return Tensor.from_op(out, (self, other), "@", backward)
 
     # ------------------------------------------------------------------
     # Reductions and reshaping.
@@ -389,7 +399,7 @@ class Tensor:
                 g = np.expand_dims(g, axes)  # put the summed axes back, with size 1
             return (np.broadcast_to(g, shape),)
 
-        return Tensor._from_op(np.asarray(out), (self,), "sum", backward)
+        return Tensor.from_op(np.asarray(out), (self,), "sum", backward)
 
     def mean(self, axis=None, keepdims=False):
         """out = the average along ``axis``: the sum divided by how many entries were summed."""
@@ -417,7 +427,7 @@ class Tensor:
         def backward(g):
             return (g.reshape(old_shape),)
 
-        return Tensor._from_op(out, (self,), "reshape", backward)
+        return Tensor.from_op(out, (self,), "reshape", backward)
 
     @property
     def T(self):
@@ -425,7 +435,7 @@ class Tensor:
         def backward(g):
             return (g.T,)
 
-        return Tensor._from_op(self.data.T, (self,), "T", backward)
+        return Tensor.from_op(self.data.T, (self,), "T", backward)
 
     # ------------------------------------------------------------------
     # Activation functions and friends, entry by entry.
@@ -438,7 +448,7 @@ class Tensor:
         def backward(g):
             return (g * (a > 0),)
 
-        return Tensor._from_op(np.maximum(a, 0.0), (self,), "ReLU", backward)
+        return Tensor.from_op(np.maximum(a, 0.0), (self,), "ReLU", backward)
 
     def tanh(self):
         """out = tanh(a);  d(out)/da = 1 - tanh(a) ** 2."""
@@ -447,7 +457,7 @@ class Tensor:
         def backward(g):
             return (g * (1.0 - t * t),)
 
-        return Tensor._from_op(t, (self,), "tanh", backward)
+        return Tensor.from_op(t, (self,), "tanh", backward)
 
     def sigmoid(self):
         """out = 1 / (1 + e ** -a);  d(out)/da = out * (1 - out)."""
@@ -458,7 +468,7 @@ class Tensor:
         def backward(g):
             return (g * s * (1.0 - s),)
 
-        return Tensor._from_op(s, (self,), "sigmoid", backward)
+        return Tensor.from_op(s, (self,), "sigmoid", backward)
 
     def exp(self):
         """out = e ** a;  d(out)/da = e ** a (the output itself)."""
@@ -468,7 +478,7 @@ class Tensor:
         def backward(g):
             return (g * e,)
 
-        return Tensor._from_op(e, (self,), "exp", backward)
+        return Tensor.from_op(e, (self,), "exp", backward)
 
     def log(self):
         """out = ln(a) for a > 0;  d(out)/da = 1 / a."""
@@ -483,7 +493,7 @@ class Tensor:
         def backward(g):
             return (g / a,)
 
-        return Tensor._from_op(np.log(a), (self,), "log", backward)
+        return Tensor.from_op(np.log(a), (self,), "log", backward)
 
     # ------------------------------------------------------------------
     # Derived operations, written with the ones above.
@@ -549,7 +559,14 @@ class Tensor:
         for node in reversed(topo):
             if node._backward is None:
                 continue
-            for child, child_grad in zip(node._prev, node._backward(node.grad)):
+            grads = node._backward(node.grad)
+            if not isinstance(grads, (tuple, list)) or len(grads) != len(node._prev):
+                raise TypeError(
+                    f"the backward rule of {node._op!r} must return a tuple with one gradient per "
+                    f"input ({len(node._prev)} here; for one input write `return (grad,)`), got "
+                    f"{type(grads).__name__}."
+                )
+            for child, child_grad in zip(node._prev, grads):
                 if np.shape(child_grad) != child.data.shape:
                     raise ValueError(
                         f"the backward rule of {node._op!r} returned a gradient of shape "
