@@ -115,7 +115,7 @@ def test_an_empty_drawing_is_a_blank_image():
     assert (dd.digit_from_strokes([[], []]) == 0).all()
 
 
-@pytest.mark.parametrize("strokes", [[[1, 2, 3]], [[[1, 2, 3]]], [[[0, float("nan")]]], "abc"])
+@pytest.mark.parametrize("strokes", [[[1, 2, 3]], [[[1, 2, 3]]], [[[0, float("nan")]]], "abc", [5], [[["a", "b"]]]])
 def test_malformed_strokes_are_refused(strokes):
     with pytest.raises(ValueError, match="strokes? .*must be a list"):
         dd.digit_from_strokes(strokes)

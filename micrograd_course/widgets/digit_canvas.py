@@ -43,12 +43,16 @@ def _points(strokes):
         raise ValueError(f"strokes must be a list of strokes, each a list of [x, y] points; got {type(strokes).__name__}")
     arrays = []
     for number, stroke in enumerate(strokes):
-        array = np.asarray(stroke, dtype=float) if len(stroke) else np.zeros((0, 2))
-        if array.ndim != 2 or array.shape[1] != 2 or not np.isfinite(array).all():
+        try:
+            array = np.asarray(stroke, dtype=float)
+        except (TypeError, ValueError):
+            array = None
+        if array is not None and array.size == 0:
+            continue  # an empty stroke draws nothing
+        if array is None or array.ndim != 2 or array.shape[1] != 2 or not np.isfinite(array).all():
             raise ValueError(f"stroke {number} must be a list of [x, y] points (finite numbers); "
-                             f"got an array of shape {array.shape}")
-        if len(array):
-            arrays.append(array)
+                             f"got {str(stroke)[:60]}")
+        arrays.append(array)
     return arrays
 
 
