@@ -194,6 +194,9 @@ def main():
     print(f"\nbackward through a {n_chain:,}-node chain, CPU time (target < 3 s for 1,000,000):")
     print(f"  micrograd        {deep_chain(ref_engine.Value, min(n_chain, 20_000))} (20,000 nodes)")
     print(f"  micrograd_course {deep_chain(ours.Value, n_chain)}")
+
+    import bench_tensor  # bench/ is on the path when this file runs as a script
+    bench_tensor.main(quick)
     print("\nWidget redraw timings: bench/bench_widgets.py.")
 
 

@@ -2,6 +2,10 @@
 
 Each ``make_*`` function returns ``(xs, ys)``: ``xs`` a list of input lists,
 ``ys`` a list of targets. Nothing here touches ``random``'s global state.
+
+``load_digits`` is the exception: real data (scikit-learn's 8x8 handwritten
+digits), returned as numpy arrays because lecture 13 trains on them with the
+tensor engine. It needs numpy and scikit-learn, imported only when called.
 """
 
 import math
@@ -9,7 +13,7 @@ import random
 
 __all__ = [
     "toy_dataset", "xor_dataset", "make_moons", "make_circles",
-    "make_spiral", "make_quadratic", "to_plus_minus",
+    "make_spiral", "make_quadratic", "to_plus_minus", "load_digits",
 ]
 
 
@@ -110,3 +114,38 @@ def _shuffled(rng, xs, ys):
     order = list(range(len(xs)))
     rng.shuffle(order)
     return [xs[i] for i in order], [ys[i] for i in order]
+
+
+def load_digits(test_fraction=0.25, seed=0):
+    """scikit-learn's 1,797 handwritten digits, split into a fixed train and test set.
+
+    Each image is 8x8 pixels, flattened to 64 numbers from 0 (white) to 16
+    (black): the number of inked pixels in a 4x4 block of a 32x32 scan. The
+    data ship inside scikit-learn, so nothing is downloaded.
+
+    The split is stratified: from every class, ``test_fraction`` of its images
+    (rounded) go to the test set, chosen by a ``numpy`` generator seeded with
+    ``seed``; both sets are then shuffled. The same arguments always give the
+    same split.
+
+    Returns ``(X_train, y_train, X_test, y_test)``: ``X`` float64 arrays of
+    shape (n, 64), ``y`` int64 arrays of labels 0..9.
+    """
+    if not isinstance(test_fraction, (int, float)) or not 0 < test_fraction < 1:
+        raise ValueError(f"load_digits: test_fraction must be a number between 0 and 1, got {test_fraction!r}.")
+    try:
+        import numpy as np
+        from sklearn.datasets import load_digits as sklearn_digits
+    except ImportError as error:
+        raise ImportError("load_digits needs numpy and scikit-learn: pip install numpy scikit-learn "
+                          "(or pip install 'micrograd-course[course]').") from error
+    digits = sklearn_digits()
+    X, y = digits.data.astype(np.float64), digits.target.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(y), dtype=bool)
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        test[members[:round(test_fraction * len(members))]] = True
+    train_order = rng.permutation(np.flatnonzero(~test))
+    test_order = rng.permutation(np.flatnonzero(test))
+    return X[train_order], y[train_order], X[test_order], y[test_order]

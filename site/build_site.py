@@ -130,6 +130,22 @@ def has_widget(cell):
     return any(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", []))
 
 
+def drop_anywidget_views(nb):
+    """Replace anywidget views (and drop their state): their ES module lives in the kernel's package.
+
+    The page's widget manager would look for an "anywidget" module next to the
+    page and fail; the view becomes a line of text (the widget note follows it).
+    """
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    models = {key for key, model in state.items() if model.get("model_module") == "anywidget"}
+    for key in models:
+        del state[key]
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") in models:
+                output["data"] = {"text/plain": "(an interactive canvas: it is drawn only in a live notebook)"}
+
+
 def prepare_lecture(nb, exercise_link, launch_buttons):
     """A copy of a lecture with a note under every widget and a link to its exercises at the end."""
     nb = copy.deepcopy(nb)
@@ -138,6 +154,7 @@ def prepare_lecture(nb, exercise_link, launch_buttons):
         cells.append(cell)
         if cell.cell_type == "code" and has_widget(cell):
             cells.append(nbformat.v4.new_markdown_cell(widget_note(launch_buttons)))
+    drop_anywidget_views(nb)
     if exercise_link:
         cells.append(nbformat.v4.new_markdown_cell(exercises_note(*exercise_link)))
     # New cells get random ids; a page needs none, and without them each build is the same.

@@ -63,3 +63,37 @@ def test_plus_minus_labels_and_bad_sizes():
     assert datasets.to_plus_minus([0, 1, 1]) == [-1, 1, 1]
     with pytest.raises(ValueError, match="n must be a whole number >= 2"):
         datasets.make_moons(1)
+
+
+# ---------------------------------------------------------------- handwritten digits
+
+def test_digits_split_is_fixed_stratified_and_disjoint():
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("sklearn", reason="the digits come from scikit-learn (the course extra installs it)")
+    X_train, y_train, X_test, y_test = datasets.load_digits()
+    assert X_train.shape == (len(y_train), 64) and X_test.shape == (len(y_test), 64)
+    assert X_train.dtype == np.float64 and y_train.dtype == np.int64
+    assert len(y_train) + len(y_test) == 1797
+    assert 0.24 < len(y_test) / 1797 < 0.26
+    assert X_train.min() == 0 and X_train.max() == 16
+    # Every class is in both sets, in proportion to its size.
+    assert set(y_train) == set(y_test) == set(range(10))
+    for label in range(10):
+        total = (y_train == label).sum() + (y_test == label).sum()
+        assert (y_test == label).sum() == round(0.25 * total)
+    # The two sets share no image (as whole rows of pixels, with their labels).
+    train_rows = {(tuple(x), y) for x, y in zip(X_train, y_train)}
+    assert not any((tuple(x), y) in train_rows for x, y in zip(X_test, y_test))
+    # The same seed gives the same split; another seed another one.
+    again = datasets.load_digits()
+    assert all((a == b).all() for a, b in zip(again, (X_train, y_train, X_test, y_test)))
+    other = datasets.load_digits(seed=1)
+    assert not (other[3] == y_test).all()
+    # Labels are shuffled, not sorted by class.
+    assert (np.diff(y_train) != 0).sum() > len(y_train) / 2
+
+
+@pytest.mark.parametrize("fraction", [0, 1, -0.5, "0.2", None])
+def test_digits_refuses_a_test_fraction_outside_0_and_1(fraction):
+    with pytest.raises(ValueError, match="test_fraction must be a number between 0 and 1"):
+        datasets.load_digits(test_fraction=fraction)

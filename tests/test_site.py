@@ -277,3 +277,16 @@ def test_every_page_loads_in_chromium_without_errors(site):
             browser.close()
     assert not missing, missing[:20]
     assert not problems, "\n".join(problems[:20])
+
+
+def test_an_anywidget_view_becomes_text_with_its_note():
+    """The draw-a-digit widget's ES module is not on the site: its view is replaced, its note kept."""
+    nb = nbformat.read(ROOT / "notebooks" / "13_digits.ipynb", as_version=4)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert any(model["model_module"] == "anywidget" for model in state.values())
+    page = build_site.prepare_lecture(nb, None, False)
+    kept = page.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert not any(model["model_module"] == "anywidget" for model in kept.values())
+    notes = [i for i, c in enumerate(page.cells) if "need a running Python kernel" in c.source]
+    assert notes and all("drawn only in a live notebook" in page.cells[i - 1].outputs[0]["data"]["text/plain"]
+                         for i in notes)
