@@ -5,6 +5,7 @@ import math
 import pytest
 
 from micrograd_course.coursework import framework
+from notebook_cells import judge_cell
 
 EXERCISES = framework.load_all()
 
@@ -17,17 +18,8 @@ def u(z):
 
 
 def earned(exercise_id, code, seed):
-    """Points, maximum and hints for ``code`` run as a notebook cell (its source readable, as in IPython)."""
-    import linecache
-
-    source = PREAMBLE + code
-    filename = f"<exercise-cell-{abs(hash(source))}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace = {}
-    exec(compile(source, filename, "exec"), namespace)
-    exercise = EXERCISES[exercise_id]
-    case = exercise.make_case(seed)
-    result = framework.judge(exercise, case, framework.run_probes(exercise, case, namespace), reveal=False)
+    """Points, maximum and hints for ``code`` run as a notebook cell."""
+    result = judge_cell(exercise_id, PREAMBLE + code, seed, reveal=False)
     return result["earned"], result["points"], " ".join(t["hint"] or "" for t in result["tests"])
 
 

@@ -5,14 +5,12 @@ reads the hints, with the numbers revealed as on a second try (``reveal=True``) 
 as on a first (``reveal=False``).
 """
 
-import linecache
 import re
 
 import pytest
 
 from micrograd_course.coursework import framework
-
-EXERCISES = framework.load_all()
+from notebook_cells import judge_cell
 
 PREAMBLE = '''
 import math, random
@@ -24,15 +22,7 @@ def u(z):
 
 
 def judged(exercise_id, code, seed=0, reveal=True):
-    """The judge's result for ``code`` run as a notebook cell (its source readable, as in IPython)."""
-    source = PREAMBLE + code
-    filename = f"<hint-cell-{abs(hash(source))}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace = {}
-    exec(compile(source, filename, "exec"), namespace)
-    exercise = EXERCISES[exercise_id]
-    case = exercise.make_case(seed)
-    return framework.judge(exercise, case, framework.run_probes(exercise, case, namespace), reveal=reveal)
+    return judge_cell(exercise_id, PREAMBLE + code, seed, reveal)
 
 
 def hints(result):
