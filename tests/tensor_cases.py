@@ -47,6 +47,11 @@ UNARY = {
     "times_number": (lambda a: a * -0.5, None),
     "over_number": (lambda a: a / 4.0, None),
     "number_over": (lambda a: 2.0 / a, _away_from_zero),
+    "index_row": (lambda a: a[1], None),
+    "index_slice": (lambda a: a[:, 1:3], None),
+    "index_repeated_rows": (lambda a: a[[0, 1, 0, 0]], None),
+    "index_pairs": (lambda a: a[[0, 1, 1], [2, 0, 0]], None),
+    "index_mask": (lambda a: a[a.data > 0], _away_from_zero),
 }
 
 BINARY = {

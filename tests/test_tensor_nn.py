@@ -237,8 +237,11 @@ def test_other_bad_inputs():
         Tensor(np.ones(6)).reshape(4, 2)
     with pytest.raises(ValueError, match="out of range"):
         Tensor(np.ones((2, 2))).sum(axis=2)
-    with pytest.raises(TypeError, match="ambiguous"):
+    with pytest.raises(TypeError, match=r"shape \(2,\) is ambiguous"):
         bool(Tensor([1.0, 2.0]))
+    assert bool(Tensor([[2.0]])) and not Tensor(0.0)
+    with pytest.raises(IndexError, match=r"shape \(2,\)"):
+        Tensor([1.0, 2.0])[5]
 
 
 def test_a_backward_rule_with_the_wrong_shape_is_caught():

@@ -249,9 +249,11 @@ class Tensor:
         return f"Tensor({body}{label})"
 
     def __bool__(self):
+        if self.data.size == 1:
+            return bool(self.data)
         raise TypeError(
-            "the truth value of a Tensor is ambiguous (it is an array). Compare its numbers: "
-            "t.data > 0, t.item() > 0, or (t.data > 0).all()."
+            f"the truth value of a Tensor of shape {self.shape} is ambiguous (it holds several numbers). "
+            f"Compare its numbers: (t.data > 0).all(), (t.data > 0).any(), or t.item() for one element."
         )
 
     # ------------------------------------------------------------------
@@ -428,6 +430,24 @@ class Tensor:
             return (g.reshape(old_shape),)
 
         return Tensor.from_op(out, (self,), "reshape", backward)
+
+    def __getitem__(self, index):
+        """out = a[index], numpy's indexing (slices, integer arrays, masks);  backward: g goes back to
+        the entries it was read from, added up where an entry was picked more than once."""
+        if isinstance(index, Tensor):
+            index = index.data
+        a_shape = self.shape
+        try:
+            out = self.data[index]
+        except (IndexError, TypeError) as error:
+            raise IndexError(f"cannot index a tensor of shape {a_shape} with {index!r}: {error}") from None
+
+        def backward(g):
+            grad = np.zeros(a_shape)
+            np.add.at(grad, index, g)  # unlike grad[index] += g, counts repeated indices every time
+            return (grad,)
+
+        return Tensor.from_op(out, (self,), "[]", backward)
 
     @property
     def T(self):
