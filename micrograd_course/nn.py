@@ -19,7 +19,10 @@ class Module:
 
     Parameters are found by looking at the attributes, in the order they were
     set: a ``Value``, a list of Values, a ``Module`` or a list of Modules.
+    ``micrograd_course.tensor.Module`` is the same with ``Tensor`` parameters.
     """
+
+    parameter_type = Value  # what counts as a parameter
 
     def named_parameters(self, prefix=""):
         """Yield ``(name, value)`` pairs with dotted names, e.g. ``layers.0.neurons.1.w.0``."""
@@ -27,13 +30,13 @@ class Module:
             if attr.startswith("_"):
                 continue
             name = f"{prefix}{attr}"
-            if isinstance(item, Value):
+            if isinstance(item, self.parameter_type):
                 yield name, item
             elif isinstance(item, Module):
                 yield from item.named_parameters(name + ".")
             elif isinstance(item, (list, tuple)):
                 for i, element in enumerate(item):
-                    if isinstance(element, Value):
+                    if isinstance(element, self.parameter_type):
                         yield f"{name}.{i}", element
                     elif isinstance(element, Module):
                         yield from element.named_parameters(f"{name}.{i}.")

@@ -23,33 +23,15 @@ ACTIVATIONS = scalar_nn.ACTIVATIONS
 INITS = ("uniform", "scaled")
 
 
-class Module:
+class Module(scalar_nn.Module):
     """Base class: anything that owns parameters (learnable Tensors).
 
-    Parameters are found by looking at the attributes, in the order they were
-    set: a ``Tensor``, a ``Module`` or a list of Modules / Tensors.
+    The same as ``micrograd_course.nn.Module``: parameters are found by looking
+    at the attributes, in the order they were set (a ``Tensor``, a ``Module`` or
+    a list of them), with dotted names such as ``layers.0.W``.
     """
 
-    def named_parameters(self, prefix=""):
-        """Yield ``(name, tensor)`` pairs with dotted names, e.g. ``layers.0.W``."""
-        for attr, item in vars(self).items():
-            if attr.startswith("_"):
-                continue
-            name = f"{prefix}{attr}"
-            if isinstance(item, Tensor):
-                yield name, item
-            elif isinstance(item, Module):
-                yield from item.named_parameters(name + ".")
-            elif isinstance(item, (list, tuple)):
-                for i, element in enumerate(item):
-                    if isinstance(element, Tensor):
-                        yield f"{name}.{i}", element
-                    elif isinstance(element, Module):
-                        yield from element.named_parameters(f"{name}.{i}.")
-
-    def parameters(self):
-        """All learnable Tensors, in a fixed order."""
-        return [p for _, p in self.named_parameters()]
+    parameter_type = Tensor
 
     def zero_grad(self):
         """Reset every parameter's gradient to zeros (gradients accumulate otherwise)."""
