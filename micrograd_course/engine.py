@@ -331,13 +331,15 @@ class Value:
         return Value(t, (self,), "tanh", (1.0 - t * t,))
 
     def sigmoid(self):
-        """out = 1 / (1 + e ** -a);  d(out)/da = out * (1 - out)."""
-        # Only ever exponentiate a non-positive number, so nothing overflows.
-        if self.data >= 0:
+        """out = 1 / (1 + e ** -a);  d(out)/da = out * (1 - out).
+
+        Computed as PyTorch does, bit for bit: below a = -709, e ** -a is too
+        large for a float, becomes inf, and out is 0.
+        """
+        try:
             s = 1.0 / (1.0 + math.exp(-self.data))
-        else:
-            e = math.exp(self.data)  # also nan for nan
-            s = e / (1.0 + e)
+        except OverflowError:
+            s = 0.0
         return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
 
     def exp(self):
