@@ -73,9 +73,11 @@ def _square_root(x):
 def _power(x, n):
     """x ** n for floats, as PyTorch computes a tensor to a number's power.
 
-    PyTorch uses x * x for n = 2, x * x * x for n = 3, a square root for
-    n = 0.5 and 1 / sqrt for n = -0.5, and pow() otherwise; the answers differ
-    at infinity: (-inf) ** 0.5 is nan (a square root), C's pow() says inf.
+    PyTorch uses x * x for n = 2, x * x * x for n = 3, 1 / x for n = -1,
+    1 / (x * x) for n = -2, a square root for n = 0.5 and 1 / sqrt for
+    n = -0.5, and C's pow() otherwise. The answers differ at the edges:
+    (-inf) ** 0.5 is nan (a square root), pow() says inf; 1e155 ** -2 is 0
+    (x * x overflows), pow() says 1e-310.
     """
     if n == 2:
         return x * x
@@ -87,6 +89,8 @@ def _power(x, n):
         return _divide(1.0, _square_root(x))
     if n == -1:
         return _divide(1.0, x)
+    if n == -2:
+        return _divide(1.0, x * x)
     return _c_pow(x, n)
 
 
@@ -521,11 +525,12 @@ class Value:
             pending.clear()
             below = topological_order(self)[:-1] if self._prev else ()
             pending.update(map(id, below))
-        state = (self.data, self.grad, self.label, self._op, self._local_grads, self._prev, below)
+        # `below` comes first: pickle stores a tuple's items in order.
+        state = (below, self.data, self.grad, self.label, self._op, self._local_grads, self._prev)
         return (_blank_value, (), state)
 
     def __setstate__(self, state):
-        _set_fields(self, *state[:6])
+        _set_fields(self, *state[1:])
 
 
 def _blank_value():
