@@ -478,7 +478,7 @@ class Value:
                 if all(_isfinite(child.data) for child in node._prev):
                     raise AnomalyError(_forward_anomaly(node))
         for node in reversed(topo):
-            _check_gradient_step(node)
+            _check_gradient_step(node, after_the_fact=True)
         return self
 
     # ------------------------------------------------------------------
@@ -693,12 +693,18 @@ def _forward_anomaly(node):
     return f"{_formula(node)} = {node.data} (op {node._op!r}): {_why(node)}"
 
 
-def _check_gradient_step(node):
-    """Raise if pushing node's finite gradient down makes an inf or nan."""
+def _check_gradient_step(node, after_the_fact=False):
+    """Raise if pushing node's finite gradient down makes an inf or nan.
+
+    ``after_the_fact`` (for ``check_finite``): only where the child's grad
+    shows it, so a graph that never ran ``backward()`` (all grads 0) passes.
+    """
     grad = node.grad
     if not _isfinite(grad):
         return
     for i, (child, local) in enumerate(zip(node._prev, node._local_grads)):
+        if after_the_fact and _isfinite(child.grad):
+            continue
         if not _isfinite(local * grad):
             raise AnomalyError(
                 f"backward through {_formula(node)} (op {node._op!r}): the gradient {grad:.6g} "

@@ -150,3 +150,23 @@ def test_anomaly_mode_nests_and_lets_finite_work_through():
         with pytest.raises(AnomalyError):
             Value(1.0) / 0  # still on: the outer block is open
     assert (Value(1.0) / 0).data == math.inf
+
+
+def test_check_finite_before_backward_ignores_the_slopes():
+    y = Value(0.0) ** 0.5  # slope inf at 0, but no backward() has run: every grad is 0
+    assert y.check_finite() is y
+
+
+def test_anomaly_mode_computes_the_same_gradients():
+    def run():
+        a, b = Value(0.7), Value(-1.3)
+        shared = a * b
+        out = (shared + a).tanh() * shared / (b * b + 1)
+        out.backward()
+        out.backward()
+        return [a.grad, b.grad, shared.grad, out.grad]
+
+    plain = run()
+    with detect_anomaly():
+        checked = run()
+    assert checked == plain
