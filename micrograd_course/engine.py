@@ -106,7 +106,7 @@ def _isfinite(x):
 class _Reciprocal(float):
     """The local derivative 1 / d, applied as ``upstream / d`` instead of ``(1 / d) * upstream``.
 
-    For a subnormal d (|d| < 2.2e-308), 1 / d overflows to inf, and inf * 0
+    For a tiny d (|d| < 5.6e-309, a subnormal), 1 / d overflows to inf, and inf * 0
     is nan; 0 / d is 0. So ``(a / b) * 0`` gives ``a`` the gradient 0, as in
     PyTorch, and a small upstream gradient over a tiny d stays finite. As a
     number (in drawings, the stepper) it is 1 / d.
