@@ -586,10 +586,6 @@ class _NestedSwitch:
                 self._turn_off(self._saved)
         return False
 
-    @property
-    def active(self):
-        return self._depth > 0
-
 
 def _pause_collector():
     was_enabled = gc.isenabled()
@@ -649,7 +645,7 @@ _DIVERGING = ("too large for a float; the values are probably diverging "
 
 
 def _show(x):
-    """A number for a message: short, and in brackets when negative (for powers)."""
+    """A number for a message: at most 6 significant digits."""
     return f"{x:.6g}"
 
 
@@ -678,14 +674,12 @@ def _why(node):
         return ("log is only defined for positive numbers. Make sure the input is > 0 "
                 "(e.g. add a small epsilon, or use a log-sum-exp / log-sigmoid form that "
                 "never takes log of 0).")
-    if op.startswith("**"):
-        n = float(op[2:])
-        if xs[0] == 0 and n < 0:
-            return "zero cannot be raised to a negative power."
-        if xs[0] < 0 and n != int(n):
-            return "not a real number: a negative base needs a whole-number exponent."
-    if op.endswith("**") and float(op[:-2]) <= 0:
-        return "number ** Value needs a positive base for its gradient c ** a * ln(c)."
+    powers = op.startswith("**") or op.endswith("**")
+    if powers and xs[0] == 0 and op.startswith("**"):
+        return "zero cannot be raised to a negative power."
+    if powers and node.data != node.data:  # nan from finite numbers: a negative base
+        return ("not a real number: a negative base needs a whole-number exponent "
+                "(and the slope of c ** a, c ** a * ln(c), needs c > 0).")
     return _DIVERGING
 
 

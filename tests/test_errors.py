@@ -98,8 +98,9 @@ ANOMALIES = {
     "overflowing power": (lambda: Value(1e200) ** 3, r"1e\+200 \*\* 3 = inf .*diverging.*smaller learning rate"),
     "zero to a negative power": (lambda: Value(0.0) ** -1, r"0 \*\* -1 = inf .*zero cannot be raised to a negative power"),
     "overflowing exp": (lambda: Value(1000.0).exp(), r"exp\(1000\) = inf .*diverging"),
+    "overflowing power of a number": (lambda: 10.0 ** Value(400.0), r"10.0 \*\* 400 = inf .*diverging"),
     "overflowing product": (lambda: Value(1e200) * Value(1e200), r"1e\+200 \* 1e\+200 = inf .*diverging"),
-    "negative base to a Value": (lambda: (-2.0) ** Value(0.5), r"-2.0 \*\* 0.5 = nan .*positive base"),
+    "negative base to a Value": (lambda: (-2.0) ** Value(0.5), r"-2.0 \*\* 0.5 = nan .*whole-number exponent"),
 }
 
 
