@@ -3,7 +3,7 @@
 Used by tests/test_engine_ieee.py (a hypothesis test) and, run as a script, for
 a larger sweep that prints counts:
 
-    .venv/bin/python tests/dag_vs_torch.py 36000
+    .venv/bin/python tests/dag_vs_torch.py 36000 [seed]
 
 A DAG is a list of leaves and a list of steps; each step applies one operation
 to earlier nodes (leaves or results), so nodes are shared and used several
@@ -240,8 +240,9 @@ def sweep(n, seed=0):
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 36000
-    totals, examples = sweep(count)
-    print(f"{count} random DAGs against torch float64 (seed 0):")
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    totals, examples = sweep(count, seed)
+    print(f"{count} random DAGs against torch float64 (seed {seed}):")
     for key, value in totals.items():
         print(f"  {key:24s} {value}")
     for leaves, steps, problem in examples:
