@@ -8,7 +8,7 @@
     8.0
 """
 
-from .engine import Value, topological_order
+from .engine import Value, topological_order, detect_anomaly
 from .nn import Module, Neuron, Layer, MLP
 from .optim import SGD
 from . import datasets, losses
@@ -16,7 +16,7 @@ from . import datasets, losses
 __version__ = "0.1.0"
 
 __all__ = [
-    "Value", "topological_order", "Module", "Neuron", "Layer", "MLP", "SGD",
+    "Value", "topological_order", "detect_anomaly", "Module", "Neuron", "Layer", "MLP", "SGD",
     "datasets", "losses", "draw_graph",
 ]
 

@@ -12,19 +12,146 @@ a closure that mentions ``out`` while living on ``out`` is a reference cycle,
 so every node of every training step had to wait for Python's cycle
 collector. Plain numbers make no cycles: a graph is freed as soon as the loss
 goes out of scope, and training runs an order of magnitude faster.
+
+Floating-point results follow IEEE 754 and PyTorch (float64): ``1 / 0`` is
+``inf``, ``0 / 0`` and ``log(-1)`` are ``nan``, a power too large for a float
+is ``inf``. Nothing raises in the middle of a diverging run; the run shows
+inf and nan, as PyTorch's would. To stop at the first operation that turns
+finite numbers into inf or nan, with its name and inputs in the message,
+run the code inside ``with detect_anomaly():`` or call ``check_finite()`` on
+a result afterwards.
 """
 
-import contextlib
+import copy
 import gc
 import math
 import numbers
+import threading
 
-__all__ = ["Value", "value_sum", "weighted_sum", "topological_order", "cycle_collection_paused"]
+__all__ = [
+    "Value", "value_sum", "weighted_sum", "topological_order", "cycle_collection_paused",
+    "detect_anomaly", "AnomalyError",
+]
+
+_INF = math.inf
+_NAN = math.nan
+
+
+# ----------------------------------------------------------------------
+# IEEE arithmetic where Python's own raises.
+# ----------------------------------------------------------------------
+
+def _divide(a, b):
+    """a / b as IEEE 754 has it: x / 0 is +-inf, 0 / 0 and nan / 0 are nan."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:
+            return _NAN
+        # The sign is the product of the signs, and 0.0 and -0.0 have signs too.
+        return math.copysign(_INF, a) * math.copysign(1.0, b)
+
+
+def _c_pow(x, n):
+    """x ** n as C's pow() has it, where Python raises or returns a complex number."""
+    try:
+        return math.pow(x, n)
+    except OverflowError:  # too large for a float: +-inf
+        odd = n % 2 == 1
+        return -_INF if x < 0 and odd else _INF
+    except ValueError:
+        if x == 0:  # 0 ** negative: inf, with the sign of 0 for an odd whole power
+            return math.copysign(_INF, x) if n % 2 == 1 else _INF
+        return _NAN  # a negative base with a fractional exponent
+
+
+def _square_root(x):
+    """sqrt(x), nan below 0 (also for -inf), and sqrt(-0.0) = -0.0."""
+    return _NAN if x < 0 else math.sqrt(x)
+
+
+def _power(x, n):
+    """x ** n for floats, as PyTorch computes a tensor to a number's power.
+
+    PyTorch uses x * x for n = 2, x * x * x for n = 3, 1 / x for n = -1,
+    1 / (x * x) for n = -2, a square root for n = 0.5 and 1 / sqrt for
+    n = -0.5, and C's pow() otherwise. The answers differ at the edges:
+    (-inf) ** 0.5 is nan (a square root), pow() says inf; 1e155 ** -2 is 0
+    (x * x overflows), pow() says 1e-310.
+    """
+    if n == 2:
+        return x * x
+    if n == 3:
+        return x * x * x
+    if n == 0.5:
+        return _square_root(x)
+    if n == -0.5:
+        return _divide(1.0, _square_root(x))
+    if n == -1:
+        return _divide(1.0, x)
+    if n == -2:
+        return _divide(1.0, x * x)
+    return _c_pow(x, n)
+
+
+def _isfinite(x):
+    return x - x == 0.0  # False for inf (inf - inf is nan) and for nan
+
+
+# ----------------------------------------------------------------------
+# Two kinds of local derivative that are still floats, but apply
+# themselves to the upstream gradient the way PyTorch does.
+# ----------------------------------------------------------------------
+
+class _Reciprocal(float):
+    """The local derivative 1 / d, applied as ``upstream / d`` instead of ``(1 / d) * upstream``.
+
+    For a tiny d (|d| < 5.6e-309, a subnormal), 1 / d overflows to inf, and inf * 0
+    is nan; 0 / d is 0. So ``(a / b) * 0`` gives ``a`` the gradient 0, as in
+    PyTorch, and a small upstream gradient over a tiny d stays finite. As a
+    number (in drawings, the stepper) it is 1 / d.
+    """
+
+    __slots__ = ("denominator",)
+
+    def __new__(cls, denominator):
+        self = float.__new__(cls, _divide(1.0, denominator))
+        self.denominator = denominator
+        return self
+
+    def __mul__(self, upstream):
+        return _divide(upstream, self.denominator)
+
+    __rmul__ = __mul__
+
+    def __reduce__(self):
+        return (_Reciprocal, (self.denominator,))
+
+
+class _Blocked(float):
+    """The local derivative 0 of relu (input <= 0) and of x ** 0: nothing passes, ever.
+
+    Multiplying would give 0 * inf = nan for an infinite upstream gradient;
+    PyTorch selects 0 instead, and so does this.
+    """
+
+    __slots__ = ()
+
+    def __mul__(self, upstream):
+        return 0.0
+
+    __rmul__ = __mul__
+
+    def __reduce__(self):
+        return "_BLOCKED"  # the one instance below, by name
+
+
+_BLOCKED = _Blocked(0.0)
 
 # Local-derivative tuples that many nodes share: one allocation fewer per node.
 _BOTH_ONE = (1.0, 1.0)  # a + b passes the gradient through unchanged to both sides
 _ONE = (1.0,)
-_ZERO = (0.0,)
+_NONE_PASSES = (_BLOCKED,)
 
 
 def _is_number(x):
@@ -65,6 +192,15 @@ def _as_value(other, op):
     )
 
 
+def _data_of(other):
+    """The number to compare with: a Value's data or a plain number; None for anything else."""
+    if isinstance(other, Value):
+        return other.data
+    if _is_number(other):
+        return other
+    return None
+
+
 class Value:
     """One scalar in a computation graph, with its gradient.
 
@@ -78,6 +214,14 @@ class Value:
     ``data`` (the number), ``grad`` (dOutput/dThis after ``backward()``),
     ``label`` (a name for drawings), ``_prev`` (the children, in order) and
     ``_op`` (the operation that produced this value, '' for a leaf).
+
+    Comparing: ``<``, ``<=``, ``>`` and ``>=`` compare ``data`` (with another
+    Value or a plain number) and return a bool, so ``if loss < best:`` works;
+    they are not operations of the graph and have no gradient. ``==`` is
+    identity, as for any Python object: ``Value(1.0) == Value(1.0)`` is False,
+    and that is what lets Values be keys of dicts and members of sets (the
+    backward pass keeps its visited nodes in a set). Compare ``a.data == b.data``
+    for the numbers.
     """
 
     __slots__ = ("data", "grad", "label", "_prev", "_op", "_local_grads")
@@ -111,7 +255,12 @@ class Value:
         return Value(self.data * other.data, (self, other), "*", (other.data, self.data))
 
     def __pow__(self, exponent):
-        """out = a ** n for a plain number n;  d(out)/da = n * a ** (n - 1)."""
+        """out = a ** n for a plain number n;  d(out)/da = n * a ** (n - 1).
+
+        As in PyTorch: 0 ** -1 is inf, (-8) ** (1/3) is nan (a negative base
+        needs a whole-number exponent), 1e200 ** 2 is inf; x ** 0 is the
+        constant 1, whose slope 0 blocks even an infinite upstream gradient.
+        """
         if isinstance(exponent, Value):
             raise TypeError(
                 "Value ** Value is not supported: the exponent must be a plain "
@@ -124,57 +273,46 @@ class Value:
                 f"got {type(exponent).__name__}: {exponent!r}."
             )
         n = float(exponent)
-        try:
-            data = self.data ** n
-        except ZeroDivisionError:
-            raise ZeroDivisionError(
-                f"{self.data} ** {exponent}: zero cannot be raised to a negative power."
-            ) from None
-        except OverflowError:
-            raise OverflowError(
-                f"{self.data} ** {exponent} is too large for a float; the values "
-                f"are probably diverging (try a smaller learning rate)."
-            ) from None
-        if isinstance(data, complex):
-            raise ValueError(
-                f"{self.data} ** {exponent} is not a real number: a negative base "
-                f"needs a whole-number exponent."
-            )
-        return Value(data, (self,), f"**{exponent}", (_power_derivative(self.data, n),))
+        x = self.data
+        slope = _BLOCKED if n == 0 else n * _power(x, n - 1)
+        return Value(_power(x, n), (self,), f"**{exponent}", (slope,))
 
     def __rpow__(self, base):
-        """out = c ** a for a plain number c > 0;  d(out)/da = c ** a * ln(c)."""
+        """out = c ** a for a plain number c;  d(out)/da = c ** a * ln(c).
+
+        A base c <= 0 gives what PyTorch gives: (-2) ** 1 is -2, but its slope
+        needs ln(c), which is nan for c < 0 (the slope at c = 0 is 0 for a >= 0).
+        """
         if not _is_number(base):
             raise TypeError(
                 f"number ** Value needs a plain number (int or float) as the base, "
                 f"got {type(base).__name__}: {base!r}."
             )
-        if base <= 0:
-            raise ValueError(
-                f"number ** Value needs a positive number as the base, so that "
-                f"the gradient c ** a * ln(c) exists; got {base!r}."
-            )
-        try:
-            data = base ** self.data
-        except OverflowError:  # like exp: too large becomes inf
-            data = math.inf
-        return Value(data, (self,), f"{base}**", (data * math.log(base),))
+        c = float(base)
+        data = _c_pow(c, self.data)
+        if c > 0:
+            slope = data * math.log(c)
+        elif c == 0:
+            slope = 0.0 if self.data >= 0 else data * -_INF
+        else:
+            slope = _NAN
+        return Value(data, (self,), f"{base}**", (slope,))
 
     def __truediv__(self, other):
         """out = a / b;  d(out)/da = 1 / b,  d(out)/db = -a / b**2.
 
         Its own operation rather than a * b**-1: one rounding instead of two,
         so 49 / 49 is exactly 1, and no b**-2 to overflow when b is tiny.
+        Dividing by 0 gives inf (or nan for 0 / 0), as in PyTorch.
         """
         other = other if isinstance(other, Value) else _as_value(other, "/")
-        if other.data == 0:
-            raise ZeroDivisionError(
-                f"{self.data} / 0: dividing by a Value that is 0. Check where the "
-                f"denominator comes from (add a small epsilon if it may be 0)."
-            )
-        data = self.data / other.data
+        b = other.data
+        try:
+            data = self.data / b
+        except ZeroDivisionError:
+            data = _divide(self.data, b)
         # -a / b**2 written as -(a / b) / b, as PyTorch does: b**2 may underflow to 0.
-        return Value(data, (self, other), "/", (1.0 / other.data, -data / other.data))
+        return Value(data, (self, other), "/", (_Reciprocal(b), _divide(-data, b)))
 
     # ------------------------------------------------------------------
     # Activation functions and friends.
@@ -184,11 +322,12 @@ class Value:
         """out = max(0, a);  d(out)/da = 1 if a > 0 else 0.
 
         nan stays nan (and passes its gradient on), as in PyTorch: a run that
-        has diverged must not show a tidy loss of 0.
+        has diverged must not show a tidy loss of 0. relu(-0.0) is -0.0.
         """
-        if self.data <= 0:  # False for nan
-            return Value(0.0, (self,), "ReLU", _ZERO)
-        return Value(self.data, (self,), "ReLU", _ONE)
+        x = self.data
+        if x <= 0:  # False for nan
+            return Value(x if x == 0 else 0.0, (self,), "ReLU", _NONE_PASSES)
+        return Value(x, (self,), "ReLU", _ONE)
 
     def tanh(self):
         """out = tanh(a);  d(out)/da = 1 - tanh(a) ** 2."""
@@ -196,13 +335,15 @@ class Value:
         return Value(t, (self,), "tanh", (1.0 - t * t,))
 
     def sigmoid(self):
-        """out = 1 / (1 + e ** -a);  d(out)/da = out * (1 - out)."""
-        # Only ever exponentiate a non-positive number, so nothing overflows.
-        if self.data >= 0:
+        """out = 1 / (1 + e ** -a);  d(out)/da = out * (1 - out).
+
+        Computed as PyTorch does, bit for bit: below a = -709, e ** -a is too
+        large for a float, becomes inf, and out is 0.
+        """
+        try:
             s = 1.0 / (1.0 + math.exp(-self.data))
-        else:
-            e = math.exp(self.data)
-            s = e / (1.0 + e)
+        except OverflowError:
+            s = 0.0
         return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
 
     def exp(self):
@@ -210,18 +351,22 @@ class Value:
         try:
             e = math.exp(self.data)
         except OverflowError:  # like PyTorch: too large becomes inf
-            e = math.inf
+            e = _INF
         return Value(e, (self,), "exp", (e,))
 
     def log(self):
-        """out = ln(a) for a > 0;  d(out)/da = 1 / a.  (nan gives nan, as in PyTorch.)"""
-        if self.data <= 0:
-            raise ValueError(
-                f"log is only defined for positive numbers, got {self.data}. "
-                f"Make sure the input is > 0 (e.g. add a small epsilon, or use "
-                f"a log-sum-exp / log-sigmoid form that never takes log of 0)."
-            )
-        return Value(math.log(self.data), (self,), "log", (1.0 / self.data,))
+        """out = ln(a);  d(out)/da = 1 / a.
+
+        As in PyTorch: log(0) is -inf (with the slope inf), log of a negative
+        number is nan. The gradient is applied as upstream / a, so a zero
+        upstream gradient stays 0 even when a is tiny.
+        """
+        x = self.data
+        if x > 0:
+            out = math.log(x)
+        else:
+            out = -_INF if x == 0 else _NAN
+        return Value(out, (self,), "log", (_Reciprocal(x),))
 
     # ------------------------------------------------------------------
     # Derived operations: written in terms of the ones above, so their
@@ -247,6 +392,26 @@ class Value:
         return _as_value(other, "/") / self
 
     # ------------------------------------------------------------------
+    # Comparisons: of the numbers, not graph operations. == stays identity.
+    # ------------------------------------------------------------------
+
+    def __lt__(self, other):
+        x = _data_of(other)
+        return NotImplemented if x is None else self.data < x
+
+    def __le__(self, other):
+        x = _data_of(other)
+        return NotImplemented if x is None else self.data <= x
+
+    def __gt__(self, other):
+        x = _data_of(other)
+        return NotImplemented if x is None else self.data > x
+
+    def __ge__(self, other):
+        x = _data_of(other)
+        return NotImplemented if x is None else self.data >= x
+
+    # ------------------------------------------------------------------
     # Backpropagation.
     # ------------------------------------------------------------------
 
@@ -261,36 +426,181 @@ class Value:
             child.grad += local * self.grad
 
     def backward(self):
-        """Fill in ``grad`` for every value this one depends on.
+        """Add d(self)/d(node) to ``grad`` of every value this one depends on.
 
         Visits the nodes in reverse topological order, so each node passes
         its grad on only after everything that uses it has added its share.
 
-        What is reset and what accumulates (the same as PyTorch's
-        ``backward(retain_graph=True)``):
-
-        - every inner node (one made by an operation) starts again from 0, so
-          its ``grad`` afterwards is d(self)/d(node) for this call alone;
-        - leaves (values you made yourself: inputs and parameters) accumulate
-          with ``+=``. Calling ``backward()`` twice doubles their gradients,
-          which is why a training step starts with ``zero_grad()``.
+        Every ``grad`` accumulates with ``+=``, leaves and inner nodes alike:
+        the same as PyTorch's ``backward(retain_graph=True)`` with
+        ``retain_grad()`` on every inner node. Calling ``backward()`` twice
+        doubles every gradient, which is why a training step starts with
+        ``zero_grad()``; two outputs that share a node add both their shares
+        into it. Each call computes its own pass from scratch: what a node
+        had before the call is put aside and added back at the end, so it is
+        never pushed down to the children a second time.
 
         While it runs, Python's cycle collector is paused (see
         ``cycle_collection_paused``); it is back as it was when this returns.
         """
-        with cycle_collection_paused():
+        with _GC_PAUSE:
             topo = topological_order(self)
-            for node in topo:
-                if node._prev:
-                    node.grad = 0.0
-            self.grad += 1.0  # d(self)/d(self); a leaf keeps what it had
+            # Inner nodes that already hold a gradient (an earlier call): set it aside.
+            earlier = [(node, node.grad) for node in topo if node._prev and node.grad]
+            for node, _ in earlier:
+                node.grad = 0.0
+            self.grad += 1.0  # d(self)/d(self)
             for node in reversed(topo):
                 grad = node.grad
                 for child, local in zip(node._prev, node._local_grads):
                     child.grad += local * grad
+            for node, grad in earlier:
+                node.grad += grad
+
+    # ------------------------------------------------------------------
+    # Finding where inf or nan first appeared.
+    # ------------------------------------------------------------------
+
+    def check_finite(self):
+        """Raise ``AnomalyError`` at the first inf or nan in this graph; return self if none.
+
+        Looks at the values from the leaves up: the first operation whose
+        result is inf or nan although its inputs were finite is named in the
+        message, with its inputs. Then at the gradients (after ``backward()``),
+        from this value down: the first place where a finite gradient turns
+        into inf or nan. A leaf that is itself inf or nan is reported too.
+        """
+        topo = topological_order(self)
+        for node in topo:
+            if not _isfinite(node.data):
+                if not node._prev:
+                    raise AnomalyError(f"the input {node!r} is {node.data} already.")
+                if all(_isfinite(child.data) for child in node._prev):
+                    raise AnomalyError(_forward_anomaly(node))
+        for node in reversed(topo):
+            _check_gradient_step(node, after_the_fact=True)
+        return self
+
+    # ------------------------------------------------------------------
+    # Copying and pickling, without recursion: a chain of a million nodes
+    # would overflow Python's stack in the default ones.
+    # ------------------------------------------------------------------
+
+    def __copy__(self):
+        """A new node with the same numbers and the same children (not copies of them)."""
+        twin = Value.__new__(Value)
+        _set_fields(twin, self.data, self.grad, self.label, self._op, self._local_grads, self._prev)
+        return twin
+
+    def __deepcopy__(self, memo):
+        """A copy of the whole graph below this value, children before parents (no recursion).
+
+        Nodes already copied in the same ``deepcopy`` call (``memo``) are
+        reused, so shared nodes stay shared, as ``copy.deepcopy`` promises.
+        """
+        for node in topological_order(self):
+            if id(node) in memo:
+                continue
+            twin = Value.__new__(Value)
+            children = tuple(memo[id(child)] for child in node._prev)
+            _set_fields(twin, node.data, node.grad, copy.deepcopy(node.label, memo),
+                        node._op, node._local_grads, children)
+            memo[id(node)] = twin
+        return memo[id(self)]
+
+    def __reduce_ex__(self, protocol):
+        """How ``pickle`` stores a Value: its fields, and first the nodes below it.
+
+        pickle stores an object's children inside the object, one level of
+        recursion each, so a deep chain would exceed the recursion limit. The
+        first Value pickled therefore lists every node below it, children
+        first: when pickle reaches a node, its children are stored already
+        and are referred to, not descended into.
+        """
+        pending = _pending_pickles()
+        if id(self) in pending:  # listed by a node above: its children are stored
+            pending.discard(id(self))
+            below = ()
+        else:
+            pending.clear()
+            below = topological_order(self)[:-1] if self._prev else ()
+            pending.update(map(id, below))
+        # `below` comes first: pickle stores a tuple's items in order.
+        state = (below, self.data, self.grad, self.label, self._op, self._local_grads, self._prev)
+        return (_blank_value, (), state)
+
+    def __setstate__(self, state):
+        _set_fields(self, *state[1:])
 
 
-@contextlib.contextmanager
+def _blank_value():
+    return Value.__new__(Value)
+
+
+def _set_fields(node, data, grad, label, op, local_grads, prev):
+    node.data, node.grad, node.label = data, grad, label
+    node._op, node._local_grads, node._prev = op, local_grads, prev
+
+
+_pickling = threading.local()
+
+
+def _pending_pickles():
+    """Ids of the nodes that the Value being pickled in this thread has listed below it."""
+    try:
+        return _pickling.pending
+    except AttributeError:
+        _pickling.pending = set()
+        return _pickling.pending
+
+
+# ----------------------------------------------------------------------
+# Process-wide switches that nest and are safe to flip from several threads.
+# ----------------------------------------------------------------------
+
+class _NestedSwitch:
+    """A ``with`` block that turns something on at the first entry and off at the last exit.
+
+    A lock guards a depth counter: however the ``with`` blocks of different
+    threads interleave, ``turn_on`` runs when the depth goes from 0 to 1 and
+    ``turn_off`` when it comes back to 0, with what ``turn_on`` returned.
+    """
+
+    def __init__(self, turn_on, turn_off):
+        self._turn_on, self._turn_off = turn_on, turn_off
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved = None
+
+    def __enter__(self):
+        with self._lock:
+            if self._depth == 0:
+                self._saved = self._turn_on()
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc_info):
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                self._turn_off(self._saved)
+        return False
+
+
+def _pause_collector():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    return was_enabled
+
+
+def _restore_collector(was_enabled):
+    if was_enabled:
+        gc.enable()
+
+
+_GC_PAUSE = _NestedSwitch(_pause_collector, _restore_collector)
+
+
 def cycle_collection_paused():
     """Pause Python's cycle collector inside a ``with`` block, then restore it.
 
@@ -313,35 +623,148 @@ def cycle_collection_paused():
             loss.backward()
             optimizer.step()
 
-    This changes a global setting of the interpreter (``gc.disable()``) for
-    the duration of the block, for every thread; it is restored even if the
-    block raises.
+    The collector is a setting of the whole interpreter (``gc.disable()``),
+    shared by every thread. The blocks nest and may overlap across threads:
+    a lock and a count of open blocks make the collector come back exactly
+    when the last open block ends (even if it raises), and only if it was
+    enabled when the first one began.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _GC_PAUSE
 
 
-def _power_derivative(x, n):
-    """n * x ** (n - 1), also where Python's own ** would raise.
+# ----------------------------------------------------------------------
+# Anomaly detection: an early, clear error, for those who ask for it.
+# ----------------------------------------------------------------------
 
-    PyTorch's answers: x ** 0 is the constant 1, slope 0 (even at x = 0);
-    0 ** n for 0 < n < 1 (a square root, say) has an infinite slope at 0;
-    a slope too large for a float is infinite.
+class AnomalyError(FloatingPointError):
+    """An operation turned finite numbers into inf or nan (raised only when asked for)."""
+
+
+_DIVERGING = ("too large for a float; the values are probably diverging "
+              "(try a smaller learning rate).")
+
+
+def _show(x):
+    """A number for a message: at most 6 significant digits."""
+    return f"{x:.6g}"
+
+
+def _formula(node):
+    """The operation and its inputs as a formula, e.g. '1 / 0' or 'log(-1)'."""
+    op, xs = node._op, [_show(c.data) for c in node._prev]
+    if op in ("+", "*", "/") and len(xs) == 2:
+        return f"{xs[0]} {op} {xs[1]}"
+    if op == "+":
+        return "sum(" + ", ".join(xs) + ")"
+    if op.startswith("**"):
+        base = xs[0] if node._prev[0].data >= 0 else f"({xs[0]})"
+        return f"{base} {op[:2]} {op[2:]}"
+    if op.endswith("**"):
+        return f"{op[:-2]} ** {xs[0]}"
+    return f"{op}(" + ", ".join(xs) + ")"
+
+
+def _why(node):
+    """What made ``node`` (with finite inputs) inf or nan, and what to do about it."""
+    op, xs = node._op, [c.data for c in node._prev]
+    if op == "/" and xs[1] == 0:
+        return ("dividing by a Value that is 0. Check where the denominator comes from "
+                "(add a small epsilon if it may be 0).")
+    if op == "log":
+        return ("log is only defined for positive numbers. Make sure the input is > 0 "
+                "(e.g. add a small epsilon, or use a log-sum-exp / log-sigmoid form that "
+                "never takes log of 0).")
+    powers = op.startswith("**") or op.endswith("**")
+    if powers and xs[0] == 0 and op.startswith("**"):
+        return "zero cannot be raised to a negative power."
+    if powers and node.data != node.data:  # nan from finite numbers: a negative base
+        return ("not a real number: a negative base needs a whole-number exponent "
+                "(and the slope of c ** a, c ** a * ln(c), needs c > 0).")
+    return _DIVERGING
+
+
+def _forward_anomaly(node):
+    return f"{_formula(node)} = {node.data} (op {node._op!r}): {_why(node)}"
+
+
+def _check_gradient_step(node, after_the_fact=False):
+    """Raise if pushing node's finite gradient down makes an inf or nan.
+
+    ``after_the_fact`` (for ``check_finite``): only where the child's grad
+    shows it, so a graph that never ran ``backward()`` (all grads 0) passes.
     """
-    if n == 0:
-        return 0.0
-    if x == 0 and n < 1:
-        return math.inf
-    try:
-        return n * x ** (n - 1)
-    except OverflowError:
-        negative = x < 0 and (n - 1) % 2 == 1  # an odd power of a negative number
-        return math.copysign(math.inf, -n if negative else n)
+    grad = node.grad
+    if not _isfinite(grad):
+        return
+    for i, (child, local) in enumerate(zip(node._prev, node._local_grads)):
+        if after_the_fact and _isfinite(child.grad):
+            continue
+        if not _isfinite(local * grad):
+            raise AnomalyError(
+                f"backward through {_formula(node)} (op {node._op!r}): the gradient {grad:.6g} "
+                f"times the local derivative d(out)/d(input {i}) = {float(local)} gives "
+                f"{local * grad}. The forward pass was finite here; the slope is not "
+                f"(e.g. sqrt or log at 0, or an overflow).")
+
+
+def _checked_init(self, data, _children=(), _op="", _local_grads=(), label=""):
+    _plain_init(self, data, _children, _op, _local_grads, label)
+    if (self._prev and not _isfinite(self.data)
+            and all(_isfinite(child.data) for child in self._prev)):
+        raise AnomalyError(_forward_anomaly(self))
+
+
+def _checked_backward(self):
+    """``backward()`` that checks every step of the chain rule on the way down."""
+    with _GC_PAUSE:
+        topo = topological_order(self)
+        earlier = [(node, node.grad) for node in topo if node._prev and node.grad]
+        for node, _ in earlier:
+            node.grad = 0.0
+        self.grad += 1.0
+        for node in reversed(topo):
+            _check_gradient_step(node)
+            node._backward()
+        for node, grad in earlier:
+            node.grad += grad
+
+
+_plain_init = Value.__init__
+_plain_backward = Value.backward
+
+
+def _anomaly_on():
+    Value.__init__ = _checked_init
+    Value.backward = _checked_backward
+
+
+def _anomaly_off(_):
+    Value.__init__ = _plain_init
+    Value.backward = _plain_backward
+
+
+_ANOMALY = _NestedSwitch(_anomaly_on, _anomaly_off)
+
+
+def detect_anomaly():
+    """Inside ``with detect_anomaly():``, stop at the first op that makes inf or nan.
+
+    Without it, the engine does what PyTorch does: ``Value(1) / 0`` is inf,
+    ``Value(0).log()`` is -inf, and a diverging run goes on with inf and nan.
+    With it, an operation whose inputs are finite but whose result is not
+    raises ``AnomalyError`` naming the operation, its inputs and a likely fix::
+
+        with detect_anomaly():
+            Value(1.0) / Value(0.0)
+        # AnomalyError: 1 / 0 = inf (op '/'): dividing by a Value that is 0. ...
+
+    and ``backward()`` checks each step of the chain rule the same way. It
+    costs time, so it is off by default (like PyTorch's
+    ``torch.autograd.detect_anomaly``). It is a switch of the whole
+    interpreter, for every thread, while any such block is open; the blocks
+    nest. ``value.check_finite()`` makes the same search afterwards.
+    """
+    return _ANOMALY
 
 
 def value_sum(terms):

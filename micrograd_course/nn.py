@@ -59,9 +59,13 @@ def _check_activation(activation):
 
 
 def _rng_from(seed, rng):
-    """A private random generator, so building a model never touches ``random``'s global state."""
+    """Where the initial weights come from: ``rng`` if given, else a generator of its own for
+    ``seed``, else (no seed) the ``random`` module, so that ``random.seed(1337)`` before
+    building a model makes the run reproducible, as in karpathy's micrograd demo."""
     if rng is not None:
         return rng
+    if seed is None:
+        return random  # the module's shared generator: random.uniform, seeded by random.seed
     return random.Random(seed)
 
 
@@ -132,12 +136,14 @@ class MLP(Module):
 
     Hidden layers use ``activation``; the last layer is linear, so its outputs
     are raw scores that any loss can take. ``seed`` makes the initial weights
-    reproducible.
+    reproducible with a generator of their own, leaving ``random``'s global
+    state alone; without it they are drawn from the ``random`` module, so
+    ``random.seed(1337)`` before ``MLP(...)`` reproduces them too.
     """
 
     def __init__(self, nin, nouts, activation="relu", seed=None):
         _check_activation(activation)
-        rng = random.Random(seed)
+        rng = _rng_from(seed, None)
         sizes = [nin] + list(nouts)
         self.layers = [
             Layer(sizes[i], sizes[i + 1], rng=rng,

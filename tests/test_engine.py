@@ -111,15 +111,16 @@ def test_repeated_backward_accumulates_into_leaves():
     assert x.grad == 8.0  # 2 * dy/dx, the reason zero_grad exists
 
 
-def test_second_backward_recomputes_inner_nodes_from_scratch():
-    """As PyTorch with retain_graph: inner grads are this call's, only leaves accumulate."""
+def test_second_backward_accumulates_into_every_node_without_double_counting():
+    """As PyTorch with retain_graph and retain_grad: every grad adds this call's share."""
     a = Value(2.0)
     b = a * 3
     c = b ** 2
     c.backward()
     assert (a.grad, b.grad, c.grad) == (36.0, 12.0, 1.0)
     c.backward()
-    assert (a.grad, b.grad, c.grad) == (72.0, 12.0, 1.0)  # not 108: b did not pile up
+    # 108 for a would mean b's accumulated 24 had been pushed down again.
+    assert (a.grad, b.grad, c.grad) == (72.0, 24.0, 2.0)
 
 
 def test_zero_grad_then_backward_again_gives_the_first_gradients():
@@ -149,7 +150,7 @@ def test_backward_from_two_outputs_adds_both_into_shared_leaves():
     first.backward()
     second.backward()
     assert a.grad == 2 * 6.0 + 6.0
-    assert shared.grad == 1.0  # d(second)/d(shared), the latest call's
+    assert shared.grad == 2.0 + 1.0  # d(first)/d(shared) + d(second)/d(shared)
 
 
 def test_manual_backward_steps_match_backward():

@@ -148,3 +148,26 @@ def test_fused_neuron_trains_bit_for_bit_like_products_and_a_sum():
     assert list(history.values())[0] == list(history.values())[1]
     assert [p.data for p in fused.parameters()] == [p.data for p in unfused.parameters()]
     assert [p.grad for p in fused.parameters()] == [p.grad for p in unfused.parameters()]
+
+
+def test_without_a_seed_random_seed_makes_a_model_reproducible():
+    random.seed(1337)
+    a = [p.data for p in MLP(2, [16, 16, 1]).parameters()]
+    random.seed(1337)
+    b = [p.data for p in MLP(2, [16, 16, 1]).parameters()]
+    assert a == b
+    assert a != [p.data for p in MLP(2, [16, 16, 1]).parameters()]  # the stream moved on
+    random.seed(1337)
+    assert [p.data for p in Neuron(2).parameters()] == a[:3]  # w0, w1, b: Neuron and Layer too
+    random.seed(1337)
+    assert [p.data for p in Layer(2, 2).parameters()] == a[:6]
+
+
+def test_without_a_seed_the_weights_are_karpathys():
+    """random.seed(1337) then MLP(2, [16, 16, 1]): the same start as micrograd's moons demo."""
+    micrograd_nn = pytest.importorskip("micrograd.nn", reason="micrograd (the bench reference) is not installed")
+    random.seed(1337)
+    theirs = [p.data for p in micrograd_nn.MLP(2, [16, 16, 1]).parameters()]
+    random.seed(1337)
+    ours = [p.data for p in MLP(2, [16, 16, 1]).parameters()]
+    assert ours == theirs
