@@ -175,6 +175,16 @@ def _as_number(data):
             f"Value expects a number (int or float), got the string {data!r}. "
             f"Convert it first, e.g. Value(float({data!r}))."
         )
+    if isinstance(data, (list, tuple)):
+        raise TypeError(
+            f"Value holds one number, got a {type(data).__name__} of {len(data)}: {data!r}. "
+            f"Make one Value per number, e.g. [Value(x) for x in {data!r}]."
+        )
+    if hasattr(data, "shape"):  # a numpy array or a Tensor
+        raise TypeError(
+            f"Value holds one number, got {type(data).__name__} of shape {tuple(data.shape)}. "
+            "For arrays use micrograd_course.tensor.Tensor; for one element, Value(float(x))."
+        )
     raise TypeError(
         f"Value expects a number (int or float), got {type(data).__name__}: {data!r}."
     )
@@ -186,6 +196,11 @@ def _as_value(other, op):
         return other
     if _is_number(other):
         return Value(float(other))
+    if type(other).__module__.startswith("micrograd_course.tensor"):
+        raise TypeError(
+            f"unsupported operand for {op}: Value and Tensor. The two engines do not mix: "
+            "wrap the number as a Tensor (Tensor(value.data)) or keep to Values."
+        )
     raise TypeError(
         f"unsupported operand for {op}: Value and {type(other).__name__} "
         f"({other!r}). Only Values and plain numbers (int, float) can be combined."

@@ -107,7 +107,7 @@ def _(case, got):
     # that raises instead (a student's own) leaves an error and no result.
     raised = "extreme" not in got and any(e.get("error") in ("OverflowError", "ValueError") for e in got.errors)
     if raised or not all(isinstance(loss, float) and math.isfinite(loss) for loss in got.values.get("extreme", ())):
-        raise Fail("a score of several hundred overflowed exp or took log(0), so the loss came out inf "
+        raise Fail("a score of a thousand overflowed exp or took log(0), so the loss came out inf "
                    "or nan: for s > 0 write ln(1 + e^s) as s + ln(1 + e^-s), so exp only ever sees a "
                    "negative number")
     for (score, label), loss in zip(case["extreme"], got["extreme"]):
