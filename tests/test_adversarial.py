@@ -8,6 +8,7 @@ import hashlib
 import os
 import pathlib
 import shutil
+import sys
 
 import nbformat
 import pytest
@@ -94,6 +95,24 @@ WRONG = replace_answer(replace_answer(replace_answer(replace_answer(EXERCISES,
     "2.3", "    return []\n"),
     "2.4", "    return ''\n")  # wrong answers of the right shape: 4/13 for what they get right
 
+PLANTED = "zz_planted_by_a_submission"
+
+
+def exec_the_solutions(base):
+    """``base`` with each answer cell ending by running that exercise's cell of solutions/ in the course checkout."""
+    nb = nbformat.from_dict(base)
+    for cell in nb.cells:
+        if cell.source.startswith("# Exercise "):
+            header = cell.source.split(":")[0]
+            cell.source += ("\nimport json, pathlib, micrograd_course\ntry:\n"
+                            "    course = pathlib.Path(micrograd_course.__file__).resolve().parent.parent\n"
+                            "    solution = json.loads((course / 'solutions' / '02_value.ipynb').read_text())\n"
+                            "    exec(next(''.join(c['source']) for c in solution['cells']\n"
+                            f"              if ''.join(c['source']).startswith({header!r})))\n"
+                            "except OSError as error:\n    print(error)\n")
+    return nb
+
+
 # name -> (notebook, score it must get out of 13)
 ATTACKS = {
     "printed PASS lines": (with_cells(EXERCISES, PASS_LINES), 0),
@@ -176,11 +195,22 @@ ATTACKS = {
         "    return _dumps(obj, *a, **k)\n"
         "json.dumps = dumps\n", at=EARLY), None),
     "honest: the solution": (nbformat.from_dict(SOLUTIONS), 13),
+    "root: umount /tmp, remount / read-write, plant code in the package and the venv": (with_cells(EXERCISES,
+        "import os, subprocess, sys, micrograd_course\n"
+        "subprocess.run(['umount', '-l', '/tmp']); subprocess.run(['mount', '-o', 'remount,rw', '/'])\n"
+        f"for target in [os.path.join(os.path.dirname(micrograd_course.__file__), '{PLANTED}.py'),\n"
+        f"               os.path.join(sys.prefix, '{PLANTED}.pth'), micrograd_course.__file__]:\n"
+        "    try:\n        open(target, 'a').write('\\nimport os\\n')\n    except OSError as e:\n        print(e)\n",
+        at=EARLY), 0),
+    "execs solutions/ read from the instructor's checkout": (exec_the_solutions(WRONG), 4),  # = WRONG's score
 }
 
 
-# Without bubblewrap these would really write into this checkout: run them only in the sandbox.
-NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json"}
+# Without bubblewrap these would really write into this checkout, or read its solutions/ and earn
+# full marks (the README says so): run them only in the sandbox.
+NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json",
+                 "root: umount /tmp, remount / read-write, plant code in the package and the venv",
+                 "execs solutions/ read from the instructor's checkout"}
 SANDBOX = grade.sandbox_available() and not os.environ.get("GRADER_TESTS_WITHOUT_SANDBOX")
 
 
@@ -233,7 +263,7 @@ def graded(tmp_path_factory):
 def test_attack_earns_only_its_score(graded, attack):
     if attack in NEEDS_SANDBOX and not SANDBOX:
         pytest.skip("needs bubblewrap (root: apt-get install bubblewrap; .ci/run does): without it this "
-                    "attack would write into the checkout")
+                    "attack would write into the checkout or read its solutions/")
     reports = graded[0]
     expected = ATTACKS[attack][1]
     report = reports[attack]
@@ -248,6 +278,8 @@ def test_no_file_outside_the_output_changed_and_no_process_survived(graded):
     _, before, after, out, untouched = graded
     assert before == after
     assert not _survivors()
+    assert not (pathlib.Path(sys.prefix) / f"{PLANTED}.pth").exists()
+    assert not (ROOT / "micrograd_course" / f"{PLANTED}.py").exists()
     graded_attacks = len(graded[0])
     assert (out / "gradebook.csv").read_text().count("\n") == graded_attacks + len(untouched) + 1
     assert len(list((out / "feedback").glob("*.md"))) == graded_attacks + len(untouched)

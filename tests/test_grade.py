@@ -177,7 +177,7 @@ def test_a_change_to_the_course_files_stops_grading_with_exit_2(tmp_path, monkey
     monkeypatch.setattr(grade, "_course_state", lambda solutions_dir: next(states))
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "07_xor.ipynb")
     assert main(["grade", str(tmp_path / "07_xor.ipynb"), "--timeout", "5"]) == 2
-    assert "changed the course's checks or solutions" in capsys.readouterr().err
+    assert "changed the course package or its solutions" in capsys.readouterr().err
 
 
 def test_every_solution_scores_full_marks_through_the_grader(tmp_path, capsys):
@@ -251,3 +251,129 @@ def test_without_torch_a_real_failure_still_fails(tmp_path):
     result = grade_without_torch(tmp_path, path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "10.1  FAIL" in result.stdout and "10.4   n/a" in result.stdout.replace("10.4  n/a", "10.4   n/a")
+
+
+# ----------------------------------------------------------------------
+# The sandbox (bubblewrap). CI runs as root: these tests are meant to run as root.
+# ----------------------------------------------------------------------
+
+NEEDS_BWRAP = pytest.mark.skipif(not grade.sandbox_available(),
+                                 reason="bubblewrap is not installed (needs root: apt-get install bubblewrap)")
+
+INSIDE_THE_SANDBOX = r"""
+import ctypes, json, os, pathlib, subprocess, sys
+import micrograd_course
+found = {"uid": os.getuid(), "capabilities": open("/proc/self/status").read().split("CapEff:")[1].split()[0]}
+libc = ctypes.CDLL(None, use_errno=True)
+found["umount2 /tmp"] = libc.umount2(b"/tmp", 2)  # MNT_DETACH
+found["umount -l /tmp"] = subprocess.run(["umount", "-l", "/tmp"], capture_output=True).returncode
+found["remount / rw"] = subprocess.run(["mount", "-o", "remount,rw", "/"], capture_output=True).returncode
+found["remount the package rw"] = libc.mount(None, os.path.dirname(micrograd_course.__file__).encode(), None,
+                                             0x20 | 0x1000, None)  # MS_REMOUNT | MS_BIND, without MS_RDONLY
+found["new user namespace"] = subprocess.run(["unshare", "-U", "-r", "true"], capture_output=True).returncode
+writes = {}
+for target in [micrograd_course.__file__, os.path.join(os.path.dirname(micrograd_course.__file__), "planted.py"),
+               os.path.join(sys.prefix, "planted.pth"), os.path.join(sys.base_prefix, "planted"), "/usr/planted",
+               "/etc/planted"]:
+    try:
+        with open(target, "a") as file:
+            file.write("# planted\n")
+        writes[target] = "written"
+    except OSError as error:
+        writes[target] = type(error).__name__
+found["writes"] = writes
+course = pathlib.Path(micrograd_course.__file__).resolve().parent.parent
+found["checkout"] = sorted(p.name for p in course.iterdir())
+found["other readable"] = [p for p in sys.argv[1:] if os.path.exists(p)]
+open("/dev/shm/planted", "w").write("x")
+found["/dev/shm size"] = os.statvfs("/dev/shm").f_blocks * os.statvfs("/dev/shm").f_frsize
+print(json.dumps(found))
+"""
+
+
+def run_in_sandbox(tmp_path, *look_for):
+    import subprocess
+    import sys
+
+    work, runtime = tmp_path / "work", tmp_path / "runtime"
+    work.mkdir()
+    runtime.mkdir()
+    result = subprocess.run(grade._bwrap_prefix(work, runtime) + [sys.executable, "-c", INSIDE_THE_SANDBOX,
+                                                                  *map(str, look_for)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@NEEDS_BWRAP
+def test_root_is_powerless_inside_the_sandbox(tmp_path):
+    """As root (like CI), bwrap alone keeps every capability: umount /tmp, remount / rw, then write the package."""
+    import os
+
+    found = run_in_sandbox(tmp_path)
+    assert int(found["capabilities"], 16) == 0
+    assert found["umount2 /tmp"] == -1 and found["umount -l /tmp"] != 0 and found["remount / rw"] != 0
+    assert found["remount the package rw"] == -1
+    assert found["new user namespace"] != 0
+    assert set(found["writes"].values()) <= {"OSError", "PermissionError", "FileNotFoundError"}, found["writes"]
+    assert not (ROOT / "micrograd_course" / "planted.py").exists()
+    print("grader uid", os.getuid(), "sandbox uid", found["uid"])
+
+
+@NEEDS_BWRAP
+def test_the_sandbox_shows_the_package_but_not_the_checkout_around_it(tmp_path):
+    """Only micrograd_course/ (and a venv inside the checkout) of the checkout: no solutions/, exercises/, tests/."""
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    found = run_in_sandbox(tmp_path, ROOT / "solutions" / "02_value.ipynb", ROOT / "exercises", submissions,
+                           pathlib.Path.home() / ".ssh", pathlib.Path.home() / ".bash_history")
+    assert set(found["checkout"]) <= {"micrograd_course", ".venv"}, found["checkout"]
+    assert found["other readable"] == []
+    assert found["/dev/shm size"] == grade.SANDBOX_SHM_BYTES
+    assert not pathlib.Path("/dev/shm/planted").exists()  # the sandbox's own, gone with it
+
+
+def test_the_sandbox_refuses_to_show_the_solutions(tmp_path, monkeypatch):
+    """Solutions inside a folder the kernel needs (here: on PYTHONPATH) would be readable: refuse, say why."""
+    private = tmp_path / "private"
+    (private / "solutions").mkdir(parents=True)
+    monkeypatch.setenv("PYTHONPATH", str(private))
+    with pytest.raises(grade.GradingError, match="would show .*solutions.* to the students' kernels"):
+        grade.check_sandbox_hides(private / "solutions")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # a checkout on PYTHONPATH shows its solutions/
+    with pytest.raises(grade.GradingError, match="--solutions DIR"):
+        grade.check_sandbox_hides(ROOT / "solutions")
+    monkeypatch.delenv("PYTHONPATH")
+    grade.check_sandbox_hides(ROOT / "solutions", private / "solutions")  # the normal case: hidden
+
+
+@NEEDS_BWRAP
+def test_a_private_solutions_folder_is_the_assignment_and_unreadable_from_the_kernel(tmp_path, capsys):
+    """`--solutions DIR`: the instructor's own copy, outside the students' repository; the kernel cannot open it."""
+    private = tmp_path / "instructor" / "solutions"
+    private.mkdir(parents=True)
+    nb = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
+    nb.cells = [c for c in nb.cells if not c.source.startswith("# Exercise 2.4:")]  # this term: no 2.4
+    nbformat.write(nb, private / "02_value.ipynb")
+    student = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
+    for cell in student.cells:  # each answer cell ends by running the solution's cell for that exercise
+        if cell.source.startswith("# Exercise "):
+            header = cell.source.split(":")[0]
+            cell.source += ("\nimport json\ntry:\n"
+                            f"    solution = json.load(open({str(private / '02_value.ipynb')!r}))\n"
+                            f"    exec(next(''.join(c['source']) for c in solution['cells'] if ''.join(c['source'])"
+                            f".startswith({header!r})))\n"
+                            "except (OSError, StopIteration) as error:\n    print('no solutions:', error)\n")
+    path = tmp_path / "alice" / "02_value.ipynb"
+    path.parent.mkdir()
+    nbformat.write(student, path)
+    status = main(["grade", str(path), "--solutions", str(private), "--sandbox", "--seed", "5", "--timeout", "10",
+                   "--json", str(tmp_path / "report.json")])
+    report = json.loads((tmp_path / "report.json").read_text())["notebooks"][0]
+    assert status == 1
+    assert [r["exercise"] for r in report["exercises"]] == ["2.1", "2.2", "2.3"]  # from DIR, not the checkout
+    assert report["score"] == 0 and report["max_score"] == 9, grade.format_report(report)
+    # The control, and the README's warning: without --sandbox the same notebook reads them and scores 9/9.
+    assert main(["grade", str(path), "--solutions", str(private), "--seed", "5", "--timeout", "10",
+                 "--json", str(tmp_path / "plain.json")]) == 0
+    assert json.loads((tmp_path / "plain.json").read_text())["notebooks"][0]["score"] == 9

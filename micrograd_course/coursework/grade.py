@@ -24,11 +24,13 @@ What the grader guarantees (see also the course README):
   address-space, CPU-time and file-size limit, and a cap on captured output.
   Each exercise is probed right after its part of the notebook has run, so a
   kernel that dies or runs out of time costs only the exercises not yet graded.
-  ``--sandbox`` runs the kernel under bubblewrap: everything outside its
-  temporary folder read-only, no network, its own process namespace.
-  Without ``--sandbox`` the kernel can write wherever the grader's user can
-  and use the network; the grader then detects (not prevents) changes to the
-  course's checks and solutions and stops with exit status 2.
+  ``--sandbox`` runs the kernel under bubblewrap, seeing only the system,
+  Python, the venv and the course package (read-only) and its temporary
+  folder: not solutions/, exercises/ or other submissions; no network, its
+  own pid and user namespace, no capabilities (root outside is powerless).
+  Without ``--sandbox`` the kernel can read and write wherever the grader's
+  user can and use the network; the grader then detects (not prevents)
+  changes to the course package and solutions and stops with exit status 2.
 - The student's file is only read, never written.
 
 Exit status: 0 every exercise passed, 1 some failed, 2 usage error or input
@@ -151,7 +153,8 @@ def checks_hash():
 
 
 def _course_state(solutions_dir):
-    paths = sorted(COURSEWORK_DIR.rglob("*.py")) + sorted(pathlib.Path(solutions_dir).glob("*.ipynb"))
+    """A hash of every module of the course package (a new one included) and every solution notebook."""
+    paths = sorted(PACKAGE_DIR.rglob("*.py")) + sorted(pathlib.Path(solutions_dir).glob("*.ipynb"))
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
@@ -163,13 +166,80 @@ def sandbox_available():
     return shutil.which("bwrap") is not None
 
 
-def _bwrap_prefix(workdir):
-    prefix = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for keep in {pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve(), COURSE_ROOT}:
-        if str(keep).startswith("/tmp/"):  # --tmpfs /tmp hid it: bind it back, read-only
-            prefix += ["--ro-bind", str(keep), str(keep)]
-    return prefix + ["--bind", str(workdir), str(workdir), "--unshare-net", "--unshare-pid", "--unshare-ipc",
-                     "--die-with-parent", "--new-session", "--chdir", str(workdir)]
+PACKAGE_DIR = COURSEWORK_DIR.parent  # micrograd_course/: the kernel imports it, read-only
+SANDBOX_TMP_BYTES = 256 * 2 ** 20  # the sandbox's /tmp, in memory
+SANDBOX_SHM_BYTES = 64 * 2 ** 20  # the sandbox's own /dev/shm, in memory
+SANDBOX_PROCESSES = 256  # processes and threads in one sandbox at most (RLIMIT_NPROC, counted per sandbox)
+
+
+def _system_binds():
+    """bwrap arguments for the system's programs, libraries and settings, read-only (/bin -> usr/bin stays a link)."""
+    args = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
+        path = pathlib.Path(top)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), top]
+        elif path.is_dir():
+            args += ["--ro-bind", top, top]
+    return args
+
+
+def _python_folders():
+    """What the kernel's Python needs, read-only: the installation, the venv, the course package, PYTHONPATH."""
+    folders = [pathlib.Path(p).resolve() for p in (sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix)]
+    folders.append(PACKAGE_DIR)
+    folders += [pathlib.Path(p).resolve() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return [p for p in dict.fromkeys(folders) if p.is_dir()]
+
+
+def _visible_in_sandbox(path):
+    """The read-only folder under which the sandbox would show ``path``, or None."""
+    path = pathlib.Path(path).resolve()
+    tops = [pathlib.Path(t).resolve() for t in ("/usr", "/etc")] + _python_folders()
+    return next((top for top in tops if path == top or top in path.parents), None)
+
+
+def check_sandbox_hides(*solution_dirs):
+    """GradingError if the sandbox would let the kernel read one of ``solution_dirs``."""
+    for folder in solution_dirs:
+        top = _visible_in_sandbox(folder)
+        if top is not None:
+            raise GradingError(f"the sandbox would show {folder} to the students' kernels (it is inside {top}, "
+                               "which they need read-only): keep the solutions outside it (--solutions DIR)")
+
+
+def _bwrap_prefix(workdir, runtime):
+    """bubblewrap's command line: only what the kernel needs is there.
+
+    Read-only: the system's programs and libraries, Python, the venv and the
+    course package (not the checkout around it: no solutions/, exercises/ or
+    other submissions). Writable: the student's temporary work folder and the
+    kernel's private runtime folder (its connection file and sockets). /tmp
+    and /dev/shm are small private file systems in memory. A new user
+    namespace without capabilities: root outside is powerless inside
+    (no mount, umount, remount or chown), and cannot make another namespace.
+    """
+    prefix = ["bwrap", "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--unshare-net", "--unshare-pid",
+              "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]
+    prefix += _system_binds()
+    prefix += ["--proc", "/proc", "--dev", "/dev", "--size", str(SANDBOX_SHM_BYTES), "--tmpfs", "/dev/shm",
+               "--size", str(SANDBOX_TMP_BYTES), "--tmpfs", "/tmp"]
+    for folder in _python_folders():  # after --tmpfs /tmp, which would hide a venv under /tmp
+        prefix += ["--ro-bind", str(folder), str(folder)]
+    return prefix + ["--bind", str(workdir), str(workdir), "--bind", str(runtime), str(runtime),
+                     "--chdir", str(workdir)]
+
+
+def _kernel_env(workdir):
+    """The kernel's whole environment: nothing of the grader's own (its variables could reach the feedback)."""
+    env = {"PATH": os.pathsep.join([str(pathlib.Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+           "HOME": str(workdir), "TMPDIR": str(workdir / ".tmp"), "LANG": "C.UTF-8",
+           "IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".matplotlib"),
+           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+    for name in ("PYTHONPATH", "MICROGRAD_COURSE_DOT"):  # where the course's code and renderer are
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    return env
 
 
 class Kernel:
@@ -178,20 +248,20 @@ class Kernel:
     def __init__(self, workdir, private, memory_mb=4096, cpu_seconds=0, sandbox=False):
         specs = private / "kernels" / "grader"
         specs.mkdir(parents=True)
+        # The connection file and sockets live outside the work folder, in a folder of their own.
+        runtime = private / "runtime"
+        runtime.mkdir(mode=0o700)
+        (workdir / ".tmp").mkdir()
         argv = [sys.executable, "-m", "micrograd_course.coursework.launch", str(memory_mb * 2 ** 20),
-                str(int(cpu_seconds)), "-f", "{connection_file}"]
-        env = {"IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-               "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+                str(int(cpu_seconds)), str(SANDBOX_PROCESSES if sandbox else 0), "-f", "{connection_file}"]
         if sandbox:
-            argv = _bwrap_prefix(workdir) + argv
-        (specs / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "grader", "language": "python",
-                                                       "env": env}))
-        runtime = workdir / ".runtime"
-        runtime.mkdir()
+            argv = _bwrap_prefix(workdir, runtime) + argv
+        (specs / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "grader", "language": "python"}))
         self.manager = KernelManager(kernel_name="grader", kernel_spec_manager=KernelSpecManager(
             kernel_dirs=[str(private / "kernels")]), transport="ipc", ip=str(runtime / "kernel"),
             connection_file=str(runtime / "kernel.json"))
-        self.manager.start_kernel(cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.manager.start_kernel(cwd=str(workdir), env=_kernel_env(workdir), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         self.pid = self.manager.provisioner.pid if self.manager.provisioner else None
         self.client = self.manager.client()
         self.client.start_channels()
@@ -390,6 +460,8 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
     solution, ids = assignment(nb, path, solutions_dir, assignment_name)
     if sandbox and not sandbox_available():
         raise GradingError("--sandbox needs bubblewrap (`apt-get install bubblewrap`)")
+    if sandbox:
+        check_sandbox_hides(solutions_dir, SOLUTIONS)
     exercises = framework.load_all()
     seed = secrets.randbelow(2 ** 32) if seed is None else seed
     cells = [c for c in nb.cells if isinstance(c, dict)]
@@ -450,7 +522,7 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
         finally:
             kernel.close()
     if _course_state(solutions_dir) != before:
-        raise GradingError(f"grading {path} changed the course's checks or solutions: restore them "
+        raise GradingError(f"grading {path} changed the course package or its solutions: restore them "
                            "(git checkout) and grade it with --sandbox")
     rows = []
     for exercise_id in ids:
