@@ -5,6 +5,7 @@ bubblewrap is installed (.ci/run apt-installs it), so the whole module costs abo
 """
 
 import hashlib
+import json
 import os
 import pathlib
 import shutil
@@ -96,6 +97,33 @@ WRONG = replace_answer(replace_answer(replace_answer(replace_answer(EXERCISES,
     "2.4", "    return ''\n")  # wrong answers of the right shape: 4/13 for what they get right
 
 PLANTED = "zz_planted_by_a_submission"
+SECRET_NAME, SECRET = "GRADER_TEST_SECRET", "s3cr3t-the-students-must-not-see"
+ATTACH_AND_KILL = """
+import glob, os, time
+from ipykernel import get_connection_file
+from jupyter_client import BlockingKernelClient
+mine, attacked, deadline = os.path.realpath(get_connection_file()), set(), time.time() + 2.5
+while time.time() < deadline:
+    files = set(glob.glob('/tmp/**/*.json', recursive=True)) | set(glob.glob('/dev/shm/**/*.json', recursive=True))
+    for cmdline in glob.glob('/proc/[0-9]*/cmdline'):
+        try:
+            args = open(cmdline, 'rb').read().decode().split('\\0')
+        except OSError:
+            continue
+        if '-f' in args[:-1]:
+            files.add(args[args.index('-f') + 1])
+    for file in {f for f in files if '/grade-' in f} - attacked - {mine}:  # only the grader's kernels
+        try:
+            client = BlockingKernelClient(connection_file=file)
+            client.load_connection_file()
+            client.start_channels()
+            client.execute('import os; os._exit(1)')
+            attacked.add(file)
+        except Exception:
+            pass
+    time.sleep(0.2)
+raise RuntimeError(f'attacked {len(attacked)} other kernels')
+"""
 
 
 def exec_the_solutions(base):
@@ -203,12 +231,22 @@ ATTACKS = {
         "    try:\n        open(target, 'a').write('\\nimport os\\n')\n    except OSError as e:\n        print(e)\n",
         at=EARLY), 0),
     "execs solutions/ read from the instructor's checkout": (exec_the_solutions(WRONG), 4),  # = WRONG's score
+    "raises the grader's environment and its connection file into its feedback": (with_cells(SOLUTIONS,
+        "import os\nfound = [os.path.join(d, f) for d, _, fs in os.walk('.') for f in fs if f.endswith('.json')]\n"
+        f"raise RuntimeError(f\"secret={{os.environ.get('{SECRET_NAME}')}} json={{found}}\")\n"), 13),
+    "attaches to other students' kernels and kills them": (with_cells(SOLUTIONS, ATTACH_AND_KILL,
+                                                                       at=after_check("2.1")), 13),
 }
+
+# name -> text its cell error must contain (what the submission could see, quoted back in its own feedback)
+SEEN = {"raises the grader's environment and its connection file into its feedback": "secret=None json=[]",
+        "attaches to other students' kernels and kills them": "attacked 0 other kernels"}
 
 
 # Without bubblewrap these would really write into this checkout, or read its solutions/ and earn
 # full marks (the README says so): run them only in the sandbox.
 NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json",
+                 "attaches to other students' kernels and kills them",
                  "root: umount /tmp, remount / read-write, plant code in the package and the venv",
                  "execs solutions/ read from the instructor's checkout"}
 SANDBOX = grade.sandbox_available() and not os.environ.get("GRADER_TESTS_WITHOUT_SANDBOX")
@@ -247,11 +285,13 @@ def graded(tmp_path_factory):
     for path in sorted((ROOT / "exercises").glob("*.ipynb")):  # untouched exercise notebooks: no free points
         (folder / f"untouched-{path.stem}").mkdir()
         shutil.copyfile(path, folder / f"untouched-{path.stem}" / path.name)
+    os.environ[SECRET_NAME] = SECRET  # the grader's own environment: no kernel may see it
     watched = [folder, ROOT / "solutions", ROOT / "micrograd_course"]
     before = _tree_hash(*watched)
     out = tmp_path_factory.mktemp("out")
     reports, problems = grade.grade_batch([folder], out_dir=out, jobs=2, echo=lambda *a, **k: None,
                                           timeout=4, budget=60, seed=11, sandbox=SANDBOX)
+    del os.environ[SECRET_NAME]
     assert not problems, problems
     by_student = {student: report for student, report in reports}
     untouched = [report for student, report in reports if student.startswith("untouched-")]
@@ -274,10 +314,21 @@ def test_attack_earns_only_its_score(graded, attack):
         assert report["score"] == expected, grade.format_report(report)
 
 
+@pytest.mark.parametrize("attack", list(SEEN))
+def test_what_the_submission_saw(graded, attack):
+    """No grader variable, no connection file in its folder, no other kernel to attach to."""
+    if attack not in graded[0]:
+        pytest.skip("needs bubblewrap (root: apt-get install bubblewrap; .ci/run does)")
+    report = graded[0][attack]
+    assert any(SEEN[attack] in error["message"] for error in report["cell_errors"]), report["cell_errors"]
+    assert SECRET not in json.dumps(report)
+
+
 def test_no_file_outside_the_output_changed_and_no_process_survived(graded):
     _, before, after, out, untouched = graded
     assert before == after
     assert not _survivors()
+    assert not any(SECRET in p.read_text() for p in out.rglob("*") if p.is_file())
     assert not (pathlib.Path(sys.prefix) / f"{PLANTED}.pth").exists()
     assert not (ROOT / "micrograd_course" / f"{PLANTED}.py").exists()
     graded_attacks = len(graded[0])
