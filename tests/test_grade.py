@@ -1,5 +1,6 @@
 """The grader: runs a notebook in a fresh kernel, probes each exercise there, judges here, never writes the file."""
 
+import csv
 import json
 import pathlib
 
@@ -377,3 +378,74 @@ def test_a_private_solutions_folder_is_the_assignment_and_unreadable_from_the_ke
     assert main(["grade", str(path), "--solutions", str(private), "--seed", "5", "--timeout", "10",
                  "--json", str(tmp_path / "plain.json")]) == 0
     assert json.loads((tmp_path / "plain.json").read_text())["notebooks"][0]["score"] == 9
+
+
+# ----------------------------------------------------------------------
+# The command line against crafted names and folders.
+# ----------------------------------------------------------------------
+
+def test_links_out_of_a_submissions_folder_are_refused(tmp_path, capsys):
+    """A link to solutions/ (a notebook or a whole student folder) would score full marks: refused, with a reason."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "mallory.ipynb").symlink_to(ROOT / "solutions" / "02_value.ipynb")
+    (folder / "eve").symlink_to(ROOT / "solutions")
+    (folder / "trudy").mkdir()
+    (folder / "trudy" / "02_value.ipynb").symlink_to(ROOT / "solutions" / "02_value.ipynb")
+    out = tmp_path / "out"
+    assert main(["grade", str(folder), "--assignment", "02_value", "--out", str(out)]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 3 + len(list((ROOT / "solutions").glob("*.ipynb"))) - 1, errors  # eve: one per notebook
+    assert all("leads outside" in line and "refused" in line for line in errors), errors
+    rows = list(csv.reader((out / "gradebook.csv").open()))[1:]
+    assert rows and all(row[-1].endswith("copy the notebook in instead") and row[-3] == "" for row in rows)
+    assert not list((out / "feedback").iterdir())
+
+
+def test_a_flat_folder_of_submissions_needs_the_assignment_named(tmp_path, capsys):
+    """In a folder, alice.ipynb's own metadata ("generated from solutions/07_xor.ipynb") does not choose its assignment."""
+    nb = nbformat.read(ROOT / "solutions" / "07_xor.ipynb", as_version=4)
+    nb.metadata["micrograd_course"] = {"generated_from": "solutions/07_xor.ipynb"}
+    nbformat.write(nb, tmp_path / "alice.ipynb")
+    assert main(["grade", str(tmp_path)]) == 2
+    assert "matches no assignment" in (err := capsys.readouterr().err) and "--assignment" in err
+
+
+def test_feedback_files_one_per_student_and_notebook_and_collisions_fail(tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ["Alice", "alice"]:  # one file on a case-insensitive disk
+        nbformat.write(nbformat.v4.new_notebook(), folder / f"{name}.ipynb")
+    assert main(["grade", str(folder), "--assignment", "07_xor", "--out", str(tmp_path / "out")]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 2 and all("would both write feedback/" in line and "rename one" in line for line in errors)
+    assert not list((tmp_path / "out" / "feedback").iterdir())
+
+
+FORGED_LINE = "mallory.ipynb: 13/13 points (assignment solutions/07_xor.ipynb, seed 1)"
+
+
+def test_crafted_student_names_and_messages_stay_text(tmp_path, capsys):
+    """Spaces, formulas, newlines and terminal escapes in names and error messages: one line each, no formula,
+    no two students sharing a feedback file."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    forger = nbformat.v4.new_notebook()
+    forger.cells = [nbformat.v4.new_code_cell(f"raise ValueError('\\x1b[2K\\r\\n{FORGED_LINE}\\n\\x1b[32mpass')")]
+    names = {"a b": nbformat.v4.new_notebook(), "a_b": nbformat.v4.new_notebook(),
+             '=HYPERLINK("x.invalid","1")': nbformat.v4.new_notebook(), "bob\n..": forger}
+    for name, nb in names.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    out = tmp_path / "out"
+    assert main(["grade", str(folder), "--assignment", "07_xor", "--out", str(out), "--timeout", "10",
+                 "--jobs", "2"]) == 1
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert "\x1b" not in printed and not any(line.startswith(FORGED_LINE) for line in printed.splitlines())
+    assert printed.count("0/10 points") == 4
+    feedback = sorted(p.name for p in (out / "feedback").iterdir())
+    assert len(feedback) == 4 and "a_b.md" in feedback and "a%20b.md" in feedback, feedback
+    assert all("\x1b" not in p.read_text() for p in (out / "feedback").iterdir())
+    rows = list(csv.reader((out / "gradebook.csv").open()))[1:]
+    students = sorted(row[0] for row in rows)
+    assert students == ["'=HYPERLINK(\"x.invalid\",\"1\")", "a b", "a_b", "bob .."], students

@@ -83,7 +83,7 @@ def main(argv=None):
         command.set_defaults(run=_generate)
     command = commands.add_parser("grade", help="grade notebooks or folders of submissions")
     command.add_argument("paths", nargs="+", type=pathlib.Path, help="notebooks, or folders of them")
-    command.add_argument("--out", type=pathlib.Path, help="write gradebook.csv and feedback/<student>.md here")
+    command.add_argument("--out", type=pathlib.Path, help="write gradebook.csv and feedback/<student>[+<notebook>].md here")
     command.add_argument("--json", help="also write the reports as JSON to this file ('-' for stdout)")
     command.add_argument("--assignment", help="the solutions/ notebook these submissions answer (e.g. 04_autograd)")
     command.add_argument("--sandbox", action="store_true", help="run kernels under bubblewrap (read-only, no network)")

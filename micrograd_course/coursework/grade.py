@@ -94,13 +94,13 @@ def _header_ids(cells):
             for m in EXERCISE_HEADER.finditer(str(cell.get("source", "")))]
 
 
-def assignment(nb, path, solutions_dir=SOLUTIONS, name=None):
+def assignment(nb, path, solutions_dir=SOLUTIONS, name=None, trust_metadata=True):
     """(solution file name, exercise ids in order) for the notebook at ``path``, from solutions/."""
     solutions_dir = pathlib.Path(solutions_dir)
     recorded = nb["metadata"].get(META_KEY, {})
     recorded = recorded.get("generated_from") if isinstance(recorded, dict) else None
     candidates = [name] if name else [pathlib.Path(path).name]
-    if not name and isinstance(recorded, str):
+    if not name and trust_metadata and isinstance(recorded, str):
         candidates.append(pathlib.PurePosixPath(recorded).name)
     for candidate in candidates:
         candidate = candidate if candidate.endswith(".ipynb") else f"{candidate}.ipynb"
@@ -110,6 +110,9 @@ def assignment(nb, path, solutions_dir=SOLUTIONS, name=None):
             return solution.name, list(dict.fromkeys(ids))
     if name:
         raise GradingError(f"there is no assignment {name!r} in {solutions_dir}")
+    if not trust_metadata:
+        raise GradingError(f"{path} matches no assignment in {solutions_dir} by its file name; name one with "
+                           "--assignment (in a folder of submissions a notebook's own metadata does not choose it)")
     raise GradingError(f"{path} matches no assignment in {solutions_dir} (by file name or by the course id "
                        "it was generated with); name one with --assignment")
 
@@ -451,13 +454,18 @@ def _copy_folder(source_dir, notebook, target):
 
 
 def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTIONS, assignment_name=None,
-                   memory_mb=4096, sandbox=False):
-    """Grade the notebook at ``path``; return a report dict. GradingError for input that cannot be graded."""
+                   memory_mb=4096, sandbox=False, trust_metadata=True):
+    """Grade the notebook at ``path``; return a report dict. GradingError for input that cannot be graded.
+
+    ``trust_metadata=False`` (a notebook found in a folder of submissions): the
+    assignment comes from the file name or ``assignment_name`` only, never from
+    what the notebook says it was generated from.
+    """
     path = pathlib.Path(path)
     if not path.is_file():
         raise GradingError(f"{path} is not a file")
     nb = read_notebook(path)
-    solution, ids = assignment(nb, path, solutions_dir, assignment_name)
+    solution, ids = assignment(nb, path, solutions_dir, assignment_name, trust_metadata)
     if sandbox and not sandbox_available():
         raise GradingError("--sandbox needs bubblewrap (`apt-get install bubblewrap`)")
     if sandbox:
@@ -513,7 +521,8 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
                     break
                 _, error, _ = kernel.run(str(cell.get("source", "")), min(timeout, left()))
                 if error:
-                    cell_errors.append({"cell": index, "error": error[0], "message": error[1][:200]})
+                    cell_errors.append({"cell": index, "error": printable(error[0])[:100],
+                                        "message": printable(error[1])[:200]})
                 if not kernel.alive:
                     stopped = f"the kernel died or hung at cell {index} ({error[1] if error else ''})"
             grade_exercises(ids)
@@ -552,8 +561,19 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
 # Reports: a table for people, a gradebook and feedback files for instructors.
 # ----------------------------------------------------------------------
 
+# Student text (exception messages, file names, hints quoting their values) must not be able to draw
+# its own lines: no control characters, no terminal escapes, no reordering marks.
+_UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?"
+                          r"|[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text):
+    """``text`` on one line: terminal escapes removed, other control characters (newlines too) made spaces."""
+    return _UNPRINTABLE.sub(lambda m: "" if m.group().startswith("\x1b") else " ", str(text))
+
+
 def format_report(report):
-    """A plain-text table for people."""
+    """A plain-text table for people; every line is one line, whatever the student wrote."""
     lines = [f"{report['notebook']}: {report['score']}/{report['max_score']} points "
              f"(assignment {report['assignment']}, seed {report['seed']})"]
     for r in report["exercises"]:
@@ -573,7 +593,7 @@ def format_report(report):
     if report.get("unavailable"):
         lines.append(f"  {report['unavailable']} point(s) could not be checked on this machine (n/a above); "
                      "they are not failures of the notebook")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def feedback_markdown(student, report):
@@ -585,37 +605,81 @@ def feedback_markdown(student, report):
     for r in report["exercises"]:
         failing = [f"{t['test']}: {t['hint']}" for t in r["tests"] if t["earned"] < t["points"]]
         result = "passed" if not failing else "<br>".join(failing + ([r["note"]] if r["note"] else []))
-        result = result.replace("|", "\\|").replace("\n", " ")
+        result = result.replace("|", "\\|")
         lines.append(f"| {r['exercise']} {r['title']} | {r['earned']}/{r['points']} | {result} |")
     lines += [""] + [f"- {note}" for note in report["notes"]]
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def _escaped(name):
+    """``name`` as a file name: other characters as %XX (so two different names never give one file name)."""
+    name = _SAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogateescape")), name)
+    return "%2E" + name[1:] if name.startswith(".") else name or "%"
+
+
+def feedback_name(student, notebook):
+    """feedback/<name>.md for one (student, notebook): ``alice.md`` for a flat alice.ipynb, ``alice+04_autograd.md``."""
+    stem = pathlib.Path(notebook).stem
+    return _escaped(student) + ("" if stem == student else "+" + _escaped(stem)) + ".md"
 
 
 def submissions(paths):
-    """(student id, notebook path) for each notebook named or found (one level down) in a folder."""
+    """(student id, notebook path, problem or None, found in a folder) for each notebook named or found.
+
+    A folder holds one notebook per student (``alice.ipynb``) or one folder per
+    student (``alice/04_autograd.ipynb``). Anything in it that leads outside it
+    (a symbolic link to solutions/, say) is refused, with a reason.
+    """
     found = []
     for path in map(pathlib.Path, paths):
-        if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.is_file() and child.suffix == ".ipynb":
-                    found.append((child.stem, child))
-                elif child.is_dir():
-                    found += [(child.name, nb) for nb in sorted(child.glob("*.ipynb"))]
-        else:
-            found.append((path.stem, path))
+        if not path.is_dir():
+            found.append((path.stem, path, None, False))
+            continue
+        root = path.resolve()
+        for child in sorted(path.iterdir()):
+            if child.is_dir():
+                entries = [(child.name, nb) for nb in sorted(child.glob("*.ipynb"))]
+            elif child.suffix == ".ipynb" and (child.is_file() or child.is_symlink()):
+                entries = [(child.stem, child)]
+            else:
+                continue
+            for student, notebook in entries:
+                outside = not notebook.resolve().is_relative_to(root)
+                problem = (f"{notebook} leads outside {path} (a symbolic link?): refused; copy the notebook in "
+                           "instead" if outside else None)
+                found.append((student, notebook, problem, True))
     return found
 
 
-def _grade_one(student, path, options):
+def _grade_one(student, path, problem, in_folder, options):
+    if problem:
+        return student, path, None, problem
     try:
-        return student, path, grade_notebook(path, **options), None
+        return student, path, grade_notebook(path, trust_metadata=not in_folder, **options), None
     except GradingError as error:
         return student, path, None, str(error)
     except Exception as error:  # noqa: BLE001 -- one broken submission must not stop the batch
         return student, path, None, f"{path} could not be graded ({type(error).__name__}: {error})"[:300]
+
+
+def _collisions(found):
+    """{index in found: problem} for submissions whose feedback files would be one file (even on macOS)."""
+    first, problems = {}, {}
+    for index, (student, path, problem, _) in enumerate(found):
+        if problem:
+            continue
+        name = feedback_name(student, path)
+        if name.casefold() in first:
+            other = found[first[name.casefold()]][1]
+            problems[index] = (f"{path} and {other} would both write feedback/{name}: rename one "
+                               "(or grade them apart)")
+            problems.setdefault(first[name.casefold()], problems[index])
+        else:
+            first[name.casefold()] = index
+    return problems
 
 
 def grade_batch(paths, out_dir=None, jobs=None, echo=print, **options):
@@ -624,13 +688,15 @@ def grade_batch(paths, out_dir=None, jobs=None, echo=print, **options):
     Returns (reports, problems): reports as (student, report), problems as (student, path, reason).
     """
     found = submissions(paths)
+    for index, problem in _collisions(found).items():
+        found[index] = found[index][:2] + (problem, found[index][3])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(found) or 1))
     reports, problems = [], []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         for student, path, report, problem in pool.map(lambda item: _grade_one(*item, options), found):
             if problem:
                 problems.append((student, path, problem))
-                echo(f"error: {problem}", file=sys.stderr)
+                echo(printable(f"error: {problem}"), file=sys.stderr)
             else:
                 reports.append((student, report))
                 echo(format_report(report))
@@ -639,8 +705,16 @@ def grade_batch(paths, out_dir=None, jobs=None, echo=print, **options):
     return reports, problems
 
 
+def _cell(value):
+    """A gradebook cell a spreadsheet shows as text: one line, and never a formula (= + - @ first)."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def write_gradebook(out_dir, reports, problems):
-    """gradebook.csv (one row per submission) and feedback/<student>.md in ``out_dir``."""
+    """gradebook.csv (one row per submission) and feedback/<student>[+<notebook>].md in ``out_dir``."""
     (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
     ids = list(dict.fromkeys(r["exercise"] for _, report in reports for r in report["exercises"]))
     with open(out_dir / "gradebook.csv", "w", newline="") as file:
@@ -648,9 +722,10 @@ def write_gradebook(out_dir, reports, problems):
         writer.writerow(["student", "notebook", *ids, "total", "max", "graded_at", "seed", "checks", "problem"])
         for student, report in reports:
             earned = {r["exercise"]: r["earned"] for r in report["exercises"]}
-            writer.writerow([student, report["assignment"], *(earned.get(i, "") for i in ids), report["score"],
-                             report["max_score"], report["graded_at"], report["seed"], report["checks"], ""])
-            name = _SAFE.sub("_", student) or "student"
-            (out_dir / "feedback" / f"{name}.md").write_text(feedback_markdown(student, report))
+            writer.writerow(map(_cell, [student, report["assignment"], *(earned.get(i, "") for i in ids),
+                                        report["score"], report["max_score"], report["graded_at"], report["seed"],
+                                        report["checks"], ""]))
+            name = feedback_name(student, report["notebook"])
+            (out_dir / "feedback" / name).write_text(feedback_markdown(student, report))
         for student, path, problem in problems:
-            writer.writerow([student, str(path), *([""] * len(ids)), "", "", "", "", "", problem])
+            writer.writerow(map(_cell, [student, str(path), *([""] * len(ids)), "", "", "", "", "", problem]))
