@@ -449,3 +449,60 @@ def test_crafted_student_names_and_messages_stay_text(tmp_path, capsys):
     rows = list(csv.reader((out / "gradebook.csv").open()))[1:]
     students = sorted(row[0] for row in rows)
     assert students == ["'=HYPERLINK(\"x.invalid\",\"1\")", "a b", "a_b", "bob .."], students
+
+
+# ----------------------------------------------------------------------
+# One submission's resources never cost another student points.
+# ----------------------------------------------------------------------
+
+HOLDER = "876543219"  # `time.sleep(HOLDER)` in children that must not outlive grading
+
+MEMORY_HOG = f"""
+import subprocess, sys, time
+# Three children of 700 MB each: every one under the kernel's address-space limit, together over it.
+hogs = [subprocess.Popen([sys.executable, '-c', 'import time; b = bytearray(700 * 2 ** 20); time.sleep({HOLDER})'])
+        for _ in range(3)]
+time.sleep(8)
+"""
+
+FORKER = f"""
+import os, time
+for _ in range(400):
+    if os.fork() == 0:
+        time.sleep({HOLDER})
+        os._exit(0)
+"""
+
+
+def holders():
+    found = []
+    for cmdline in pathlib.Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if HOLDER.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            pass
+    return found
+
+
+def test_a_memory_hog_and_a_fork_bomb_are_stopped_and_their_neighbour_keeps_every_point(tmp_path):
+    """Limits over the whole process tree: memory held by all its processes together (the address-space rlimit
+    is per process), and the number of processes; the honest notebook graded beside them scores 13/13."""
+    folder = tmp_path / "class"
+    solution = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
+    for student, extra in [("hog", MEMORY_HOG), ("forker", FORKER), ("honest", None)]:
+        nb = nbformat.from_dict(solution)
+        if extra:
+            nb.cells.append(nbformat.v4.new_code_cell(extra))  # after 2.1-2.3 are probed; 2.4 is probed at the end
+        (folder / student).mkdir(parents=True)
+        nbformat.write(nb, folder / student / "02_value.ipynb")
+    reports, problems = grade.grade_batch([folder], jobs=2, echo=lambda *a, **k: None, timeout=20, seed=3,
+                                          memory_mb=2048, sandbox=grade.sandbox_available())
+    assert not problems, problems
+    reports = dict(reports)
+    assert reports["honest"]["score"] == 13, grade.format_report(reports["honest"])
+    hog = reports["hog"]
+    assert hog["score"] == 9 and any("of memory together" in note for note in hog["notes"]), grade.format_report(hog)
+    forker = reports["forker"]
+    assert forker["score"] == 9 or forker["cell_errors"][-1]["error"] == "BlockingIOError", grade.format_report(forker)
+    assert not holders()

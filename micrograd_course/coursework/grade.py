@@ -24,6 +24,9 @@ What the grader guarantees (see also the course README):
   address-space, CPU-time and file-size limit, and a cap on captured output.
   Each exercise is probed right after its part of the notebook has run, so a
   kernel that dies or runs out of time costs only the exercises not yet graded.
+  A watchdog limits the kernel's whole process tree: memory held by all its
+  processes together, the number of processes, the bytes in its folder;
+  over a limit the tree is killed, so one submission cannot starve another.
   ``--sandbox`` runs the kernel under bubblewrap, seeing only the system,
   Python, the venv and the course package (read-only) and its temporary
   folder: not solutions/, exercises/ or other submissions; no network, its
@@ -53,6 +56,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import nbformat
@@ -68,6 +72,9 @@ SOLUTIONS = COURSE_ROOT / "solutions"
 OUTPUT_CAP = 20_000  # characters of printed output kept per cell
 COPY_CAP = 50 * 2 ** 20  # files copied next to the notebook, in bytes at most
 PROBE_TIMEOUT = 30  # seconds per exercise's probe at most; never more than the per-cell timeout
+TREE_PROCESSES = 256  # processes in one kernel's tree at most (the watchdog's count)
+WRITE_CAP = 256 * 2 ** 20  # bytes in the kernel's work folder at most, all files together
+WATCH_EVERY = 0.2  # seconds between the watchdog's looks at a kernel's process tree
 
 
 class GradingError(Exception):
@@ -172,7 +179,7 @@ def sandbox_available():
 PACKAGE_DIR = COURSEWORK_DIR.parent  # micrograd_course/: the kernel imports it, read-only
 SANDBOX_TMP_BYTES = 256 * 2 ** 20  # the sandbox's /tmp, in memory
 SANDBOX_SHM_BYTES = 64 * 2 ** 20  # the sandbox's own /dev/shm, in memory
-SANDBOX_PROCESSES = 256  # processes and threads in one sandbox at most (RLIMIT_NPROC, counted per sandbox)
+SANDBOX_PROCESSES = 256  # processes and threads per sandbox (RLIMIT_NPROC; Linux never limits root by it)
 
 
 def _system_binds():
@@ -266,6 +273,10 @@ class Kernel:
         self.manager.start_kernel(cwd=str(workdir), env=_kernel_env(workdir), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         self.pid = self.manager.provisioner.pid if self.manager.provisioner else None
+        self.over = None  # why the watchdog stopped this kernel, if it did
+        self._closing = threading.Event()
+        if self.pid:
+            threading.Thread(target=self._watch, args=(workdir, memory_mb * 2 ** 20), daemon=True).start()
         self.client = self.manager.client()
         self.client.start_channels()
         try:
@@ -294,8 +305,10 @@ class Kernel:
             try:
                 msg = self.client.get_iopub_msg(timeout=min(remaining, 0.5))
             except queue.Empty:
-                if not self.manager.is_alive():
+                if self.over or not self.manager.is_alive():
                     self.alive = False
+                    if self.over:
+                        return "".join(printed), ("ResourceLimit", f"the grader stopped the kernel: {self.over}"), {}
                     return "".join(printed), ("DeadKernel", "the kernel died (a crash, os._exit, or too much "
                                               "memory)"), {}
                 continue
@@ -330,19 +343,44 @@ class Kernel:
                 return msg.get("content") if isinstance(msg.get("content"), dict) else None
         return None
 
+    def _watch(self, workdir, memory_limit):
+        """The limits no rlimit can set, over the kernel's whole process tree: its processes together may not
+        hold more than ``memory_limit`` bytes (proportional set size, so pages shared after a fork count once),
+        run more than TREE_PROCESSES processes, or leave more than WRITE_CAP bytes in ``workdir``.
+        Over a limit, the tree is killed and the reason kept: one submission cannot starve the others."""
+        looks = 0
+        while not self._closing.wait(WATCH_EVERY):
+            tree = [self.pid] + _descendants(self.pid)
+            if len(tree) > TREE_PROCESSES:
+                self.over = f"it ran more than {TREE_PROCESSES} processes at once"
+            elif (used := sum(map(_memory, tree))) > memory_limit:
+                self.over = (f"its processes held {used / 2 ** 20:.0f} MiB of memory together "
+                             f"(the limit is {memory_limit / 2 ** 20:.0f} MiB for the whole notebook)")
+            elif looks % 5 == 0 and (written := _folder_bytes(workdir)) > WRITE_CAP:
+                self.over = (f"it wrote more than {WRITE_CAP / 2 ** 20:.0f} MiB of files "
+                             f"({written / 2 ** 20:.0f} MiB)")
+            looks += 1
+            if self.over:
+                self._kill_tree()
+                return
+
+    def _kill_tree(self):
+        for pid in _descendants(self.pid) + [self.pid]:
+            _kill(pid)
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def close(self):
         """Stop the kernel and kill its whole process group, survivors included."""
+        self._closing.set()
         try:
             self.client.stop_channels()
         except Exception:  # noqa: BLE001 -- closing must not fail
             pass
         if self.pid:
-            for pid in _descendants(self.pid) + [self.pid]:
-                _kill(pid)
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            self._kill_tree()
         try:
             self.manager.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001
@@ -364,6 +402,45 @@ def _descendants(pid):
             found.append(child)
             todo.append(child)
     return found
+
+
+def _memory(pid):
+    """Bytes of memory ``pid`` holds: its proportional set size (its RSS where that is not available), or 0."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as file:
+            for line in file:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as file:
+            return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _folder_bytes(folder, most_entries=20_000):
+    """Bytes on disk under ``folder`` (blocks, so sparse files count what they use); past ``most_entries``
+    files, more than WRITE_CAP (so many files are over the limit too)."""
+    total, entries, todo = 0, 0, [str(folder)]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as scan:
+                for entry in scan:
+                    entries += 1
+                    if entries > most_entries:
+                        return WRITE_CAP + 1
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            todo.append(entry.path)
+                        else:
+                            total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return total
 
 
 def _kill(pid):

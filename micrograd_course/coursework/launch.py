@@ -6,8 +6,10 @@ Sets the address-space, CPU-time and file-size limits, then becomes the
 kernel (``exec``), so the limits hold for the kernel and everything it starts.
 PROCESSES > 0 also limits the number of processes and threads (RLIMIT_NPROC).
 The grader asks for that only inside its sandbox: there the count is kept per
-user namespace, so it counts this kernel's processes alone. Outside, Linux
-counts every process of the user (and never limits root).
+user namespace, so it counts this kernel's processes alone. Linux never applies
+it to root (also not to root mapped into a sandbox), and outside a sandbox it
+counts every process of the user; the grader's watchdog counts the kernel's
+process tree in every case.
 """
 
 import os
