@@ -236,6 +236,12 @@ ATTACKS = {
         f"raise RuntimeError(f\"secret={{os.environ.get('{SECRET_NAME}')}} json={{found}}\")\n"), 13),
     "attaches to other students' kernels and kills them": (with_cells(SOLUTIONS, ATTACH_AND_KILL,
                                                                        at=after_check("2.1")), 13),
+    "double fork and setsid escape the final kill": (with_cells(SOLUTIONS,
+        "import os\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        f"        os.execvp('sleep', ['sleep', '{SURVIVOR}'])\n    os._exit(0)\n"), 13),
+    "fills /dev/shm for the machine": (with_cells(SOLUTIONS,
+        f"try:\n    with open('/dev/shm/{PLANTED}', 'wb') as f:\n        for _ in range(40):\n"
+        "            f.write(b'x' * 2 ** 20)\nexcept OSError as e:\n    print(e)\n"), 13),
 }
 
 # name -> text its cell error must contain (what the submission could see, quoted back in its own feedback)
@@ -247,6 +253,7 @@ SEEN = {"raises the grader's environment and its connection file into its feedba
 # full marks (the README says so): run them only in the sandbox.
 NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json",
                  "attaches to other students' kernels and kills them",
+                 "double fork and setsid escape the final kill", "fills /dev/shm for the machine",
                  "root: umount /tmp, remount / read-write, plant code in the package and the venv",
                  "execs solutions/ read from the instructor's checkout"}
 SANDBOX = grade.sandbox_available() and not os.environ.get("GRADER_TESTS_WITHOUT_SANDBOX")
@@ -330,6 +337,7 @@ def test_no_file_outside_the_output_changed_and_no_process_survived(graded):
     assert not _survivors()
     assert not any(SECRET in p.read_text() for p in out.rglob("*") if p.is_file())
     assert not (pathlib.Path(sys.prefix) / f"{PLANTED}.pth").exists()
+    assert not (pathlib.Path("/dev/shm") / PLANTED).exists()
     assert not (ROOT / "micrograd_course" / f"{PLANTED}.py").exists()
     graded_attacks = len(graded[0])
     assert (out / "gradebook.csv").read_text().count("\n") == graded_attacks + len(untouched) + 1

@@ -473,6 +473,14 @@ for _ in range(400):
         os._exit(0)
 """
 
+WRITER = """
+import time
+for number in range(8):  # 8 files of 60 MiB: each under the 64 MiB file limit, together over the folder's cap
+    with open(f'big{number}.bin', 'wb') as file:
+        file.write(b'x' * (60 * 2 ** 20))
+time.sleep(3)
+"""
+
 
 def holders():
     found = []
@@ -485,12 +493,12 @@ def holders():
     return found
 
 
-def test_a_memory_hog_and_a_fork_bomb_are_stopped_and_their_neighbour_keeps_every_point(tmp_path):
+def test_a_memory_hog_a_fork_bomb_and_a_disk_filler_are_stopped_and_their_neighbour_keeps_every_point(tmp_path):
     """Limits over the whole process tree: memory held by all its processes together (the address-space rlimit
     is per process), and the number of processes; the honest notebook graded beside them scores 13/13."""
     folder = tmp_path / "class"
     solution = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
-    for student, extra in [("hog", MEMORY_HOG), ("forker", FORKER), ("honest", None)]:
+    for student, extra in [("hog", MEMORY_HOG), ("forker", FORKER), ("writer", WRITER), ("honest", None)]:
         nb = nbformat.from_dict(solution)
         if extra:
             nb.cells.append(nbformat.v4.new_code_cell(extra))  # after 2.1-2.3 are probed; 2.4 is probed at the end
@@ -505,4 +513,6 @@ def test_a_memory_hog_and_a_fork_bomb_are_stopped_and_their_neighbour_keeps_ever
     assert hog["score"] == 9 and any("of memory together" in note for note in hog["notes"]), grade.format_report(hog)
     forker = reports["forker"]
     assert forker["score"] == 9 or forker["cell_errors"][-1]["error"] == "BlockingIOError", grade.format_report(forker)
+    writer = reports["writer"]
+    assert writer["score"] == 9 and any("MiB of files" in note for note in writer["notes"]), grade.format_report(writer)
     assert not holders()
