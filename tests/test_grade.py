@@ -516,3 +516,76 @@ def test_a_memory_hog_a_fork_bomb_and_a_disk_filler_are_stopped_and_their_neighb
     writer = reports["writer"]
     assert writer["score"] == 9 and any("MiB of files" in note for note in writer["notes"]), grade.format_report(writer)
     assert not holders()
+
+
+# ----------------------------------------------------------------------
+# The Gradescope autograder, run in a temporary tree laid out as /autograder.
+# ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory):
+    """autograder.zip for one assignment (07_xor), unpacked as Gradescope does, into source/."""
+    import zipfile
+
+    from micrograd_course.coursework import gradescope
+
+    tmp = tmp_path_factory.mktemp("gradescope")
+    (tmp / "solutions").mkdir()
+    (tmp / "solutions" / "07_xor.ipynb").write_bytes((ROOT / "solutions" / "07_xor.ipynb").read_bytes())
+    archive = gradescope.bundle(tmp / "build", tmp / "solutions")
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+        assert {"setup.sh", "run_autograder", "pyproject.toml", "solutions/07_xor.ipynb",
+                "micrograd_course/coursework/grade.py"} <= set(names)
+        assert zipped.getinfo("run_autograder").external_attr >> 16 & 0o111
+        zipped.extractall(tmp / "autograder" / "source")
+    return tmp / "autograder"
+
+
+def run_autograder(root, notebook_bytes, name="my_homework.ipynb"):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    for folder in ("submission", "results"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    (root / "submission").mkdir()
+    (root / "submission" / name).write_bytes(notebook_bytes)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable, AUTOGRADER_SANDBOX="0")
+    result = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def _notebook_bytes(nb):
+    return nbformat.writes(nb).encode()
+
+
+def test_gradescope_full_marks_for_the_solution(autograder):
+    results = run_autograder(autograder, (ROOT / "solutions" / "07_xor.ipynb").read_bytes())
+    assert (results["score"], results["max_score"]) == (10, 10)
+    assert [t["name"].split()[0] for t in results["tests"]] == ["7.1", "7.2", "7.3", "7.4"]
+    assert all(t["score"] == t["max_score"] and t["output"] == "Well done." for t in results["tests"])
+
+
+def test_gradescope_zero_for_untouched_exercises(autograder):
+    results = run_autograder(autograder, (ROOT / "exercises" / "07_xor.ipynb").read_bytes())
+    assert results["score"] == 0 and results["max_score"] == 10
+    assert all(t["score"] == 0 and "not done yet" in t["output"] for t in results["tests"]), results["tests"]
+
+
+def test_gradescope_honest_partial_score_with_hints_not_answers(autograder):
+    nb = nbformat.read(ROOT / "solutions" / "07_xor.ipynb", as_version=4)
+    answer(nb, "7.1", "nand_weights = (-1.0, -1.0, 1.5)", "nand_weights = (1.0, 1.0, -1.5)  # AND, not NAND")
+    results = run_autograder(autograder, _notebook_bytes(nb))
+    assert results["score"] == 9 and [t["score"] for t in results["tests"]] == [1, 2, 2, 4]
+    failing = results["tests"][0]
+    assert "NAND" in failing["output"] and "(-1.0, -1.0, 1.5)" not in json.dumps(results)
+
+
+def test_gradescope_gets_valid_json_for_a_broken_notebook(autograder):
+    results = run_autograder(autograder, b"this is not a notebook {")
+    assert results["score"] == 0 and results["tests"] == []
+    assert "not a readable notebook" in results["output"] and str(autograder) not in results["output"]
