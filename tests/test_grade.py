@@ -459,8 +459,8 @@ HOLDER = "876543219"  # `time.sleep(HOLDER)` in children that must not outlive g
 
 MEMORY_HOG = f"""
 import subprocess, sys, time
-# Three children of 700 MB each: every one under the kernel's address-space limit, together over it.
-hogs = [subprocess.Popen([sys.executable, '-c', 'import time; b = bytearray(700 * 2 ** 20); time.sleep({HOLDER})'])
+# Three children of 900 MB each: every one under the kernel's address-space limit, together over it.
+hogs = [subprocess.Popen([sys.executable, '-c', 'import time; b = bytearray(900 * 2 ** 20); time.sleep({HOLDER})'])
         for _ in range(3)]
 time.sleep(8)
 """
