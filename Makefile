@@ -8,6 +8,7 @@
 #   make check-solutions  grade every solutions/ notebook; must score 100%
 #   make grade NB=path [OUT=dir] [SANDBOX=1]   grade a notebook or a folder of submissions
 #                         (gradebook.csv + feedback/ in OUT, default grades/)
+#   make gradescope       build/gradescope/autograder.zip, a Gradescope autograder
 #   make progress         your own exercises/: points per notebook, read-only
 #   (all coursework commands: .venv/bin/python -m micrograd_course.coursework --help)
 #   make site     build the course website into build/site/_build/html (SITE_REPOSITORY=URL: launch buttons)
@@ -41,7 +42,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 # whole module, tests/conftest.py) is reported without stopping the rest.
 PARALLEL := -n auto --dist loadfile
 
-.PHONY: install lab test bench exercises check-solutions grade progress site clean
+.PHONY: install lab test bench exercises check-solutions grade progress gradescope site clean
 
 # File names reach the shell only as environment variables ("$$NB"), never pasted into a
 # command line, and make never expands them: a name cannot run a command.
@@ -101,6 +102,9 @@ grade: install
 
 progress: install
 	@$(BIN)/python -m micrograd_course.coursework progress exercises
+
+gradescope: install
+	$(BIN)/python -m micrograd_course.coursework gradescope-bundle --out build/gradescope
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info build dist

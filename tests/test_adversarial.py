@@ -5,9 +5,11 @@ bubblewrap is installed (.ci/run apt-installs it), so the whole module costs abo
 """
 
 import hashlib
+import json
 import os
 import pathlib
 import shutil
+import sys
 
 import nbformat
 import pytest
@@ -94,6 +96,51 @@ WRONG = replace_answer(replace_answer(replace_answer(replace_answer(EXERCISES,
     "2.3", "    return []\n"),
     "2.4", "    return ''\n")  # wrong answers of the right shape: 4/13 for what they get right
 
+PLANTED = "zz_planted_by_a_submission"
+SECRET_NAME, SECRET = "GRADER_TEST_SECRET", "s3cr3t-the-students-must-not-see"
+ATTACH_AND_KILL = """
+import glob, os, time
+from ipykernel import get_connection_file
+from jupyter_client import BlockingKernelClient
+mine, attacked, deadline = os.path.realpath(get_connection_file()), set(), time.time() + 2.5
+while time.time() < deadline:
+    files = set(glob.glob('/tmp/**/*.json', recursive=True)) | set(glob.glob('/dev/shm/**/*.json', recursive=True))
+    for cmdline in glob.glob('/proc/[0-9]*/cmdline'):
+        try:
+            args = open(cmdline, 'rb').read().decode().split('\\0')
+        except OSError:
+            continue
+        if '-f' in args[:-1]:
+            files.add(args[args.index('-f') + 1])
+    for file in {f for f in files if '/grade-' in f} - attacked - {mine}:  # only the grader's kernels
+        try:
+            client = BlockingKernelClient(connection_file=file)
+            client.load_connection_file()
+            client.start_channels()
+            client.execute('import os; os._exit(1)')
+            attacked.add(file)
+        except Exception:
+            pass
+    time.sleep(0.2)
+raise RuntimeError(f'attacked {len(attacked)} other kernels')
+"""
+
+
+def exec_the_solutions(base):
+    """``base`` with each answer cell ending by running that exercise's cell of solutions/ in the course checkout."""
+    nb = nbformat.from_dict(base)
+    for cell in nb.cells:
+        if cell.source.startswith("# Exercise "):
+            header = cell.source.split(":")[0]
+            cell.source += ("\nimport json, pathlib, micrograd_course\ntry:\n"
+                            "    course = pathlib.Path(micrograd_course.__file__).resolve().parent.parent\n"
+                            "    solution = json.loads((course / 'solutions' / '02_value.ipynb').read_text())\n"
+                            "    exec(next(''.join(c['source']) for c in solution['cells']\n"
+                            f"              if ''.join(c['source']).startswith({header!r})))\n"
+                            "except OSError as error:\n    print(error)\n")
+    return nb
+
+
 # name -> (notebook, score it must get out of 13)
 ATTACKS = {
     "printed PASS lines": (with_cells(EXERCISES, PASS_LINES), 0),
@@ -176,11 +223,39 @@ ATTACKS = {
         "    return _dumps(obj, *a, **k)\n"
         "json.dumps = dumps\n", at=EARLY), None),
     "honest: the solution": (nbformat.from_dict(SOLUTIONS), 13),
+    "root: umount /tmp, remount / read-write, plant code in the package and the venv": (with_cells(EXERCISES,
+        "import os, subprocess, sys, micrograd_course\n"
+        "subprocess.run(['umount', '-l', '/tmp']); subprocess.run(['mount', '-o', 'remount,rw', '/'])\n"
+        f"for target in [os.path.join(os.path.dirname(micrograd_course.__file__), '{PLANTED}.py'),\n"
+        f"               os.path.join(sys.prefix, '{PLANTED}.pth'), micrograd_course.__file__]:\n"
+        "    try:\n        open(target, 'a').write('\\nimport os\\n')\n    except OSError as e:\n        print(e)\n",
+        at=EARLY), 0),
+    "execs solutions/ read from the instructor's checkout": (exec_the_solutions(WRONG), 4),  # = WRONG's score
+    "raises the grader's environment and its connection file into its feedback": (with_cells(SOLUTIONS,
+        "import os\nfound = [os.path.join(d, f) for d, _, fs in os.walk('.') for f in fs if f.endswith('.json')]\n"
+        f"raise RuntimeError(f\"secret={{os.environ.get('{SECRET_NAME}')}} json={{found}}\")\n"), 13),
+    "attaches to other students' kernels and kills them": (with_cells(SOLUTIONS, ATTACH_AND_KILL,
+                                                                       at=after_check("2.1")), 13),
+    "double fork and setsid escape the final kill": (with_cells(SOLUTIONS,
+        "import os\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        f"        os.execvp('sleep', ['sleep', '{SURVIVOR}'])\n    os._exit(0)\n"), 13),
+    "fills /dev/shm for the machine": (with_cells(SOLUTIONS,
+        f"try:\n    with open('/dev/shm/{PLANTED}', 'wb') as f:\n        for _ in range(40):\n"
+        "            f.write(b'x' * 2 ** 20)\nexcept OSError as e:\n    print(e)\n"), 13),
 }
 
+# name -> text its cell error must contain (what the submission could see, quoted back in its own feedback)
+SEEN = {"raises the grader's environment and its connection file into its feedback": "secret=None json=[]",
+        "attaches to other students' kernels and kills them": "attacked 0 other kernels"}
 
-# Without bubblewrap these would really write into this checkout: run them only in the sandbox.
-NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json"}
+
+# Without bubblewrap these would really write into this checkout, or read its solutions/ and earn
+# full marks (the README says so): run them only in the sandbox.
+NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json",
+                 "attaches to other students' kernels and kills them",
+                 "double fork and setsid escape the final kill", "fills /dev/shm for the machine",
+                 "root: umount /tmp, remount / read-write, plant code in the package and the venv",
+                 "execs solutions/ read from the instructor's checkout"}
 SANDBOX = grade.sandbox_available() and not os.environ.get("GRADER_TESTS_WITHOUT_SANDBOX")
 
 
@@ -217,11 +292,13 @@ def graded(tmp_path_factory):
     for path in sorted((ROOT / "exercises").glob("*.ipynb")):  # untouched exercise notebooks: no free points
         (folder / f"untouched-{path.stem}").mkdir()
         shutil.copyfile(path, folder / f"untouched-{path.stem}" / path.name)
+    os.environ[SECRET_NAME] = SECRET  # the grader's own environment: no kernel may see it
     watched = [folder, ROOT / "solutions", ROOT / "micrograd_course"]
     before = _tree_hash(*watched)
     out = tmp_path_factory.mktemp("out")
     reports, problems = grade.grade_batch([folder], out_dir=out, jobs=2, echo=lambda *a, **k: None,
                                           timeout=4, budget=60, seed=11, sandbox=SANDBOX)
+    del os.environ[SECRET_NAME]
     assert not problems, problems
     by_student = {student: report for student, report in reports}
     untouched = [report for student, report in reports if student.startswith("untouched-")]
@@ -233,7 +310,7 @@ def graded(tmp_path_factory):
 def test_attack_earns_only_its_score(graded, attack):
     if attack in NEEDS_SANDBOX and not SANDBOX:
         pytest.skip("needs bubblewrap (root: apt-get install bubblewrap; .ci/run does): without it this "
-                    "attack would write into the checkout")
+                    "attack would write into the checkout or read its solutions/")
     reports = graded[0]
     expected = ATTACKS[attack][1]
     report = reports[attack]
@@ -244,10 +321,24 @@ def test_attack_earns_only_its_score(graded, attack):
         assert report["score"] == expected, grade.format_report(report)
 
 
+@pytest.mark.parametrize("attack", list(SEEN))
+def test_what_the_submission_saw(graded, attack):
+    """No grader variable, no connection file in its folder, no other kernel to attach to."""
+    if attack not in graded[0]:
+        pytest.skip("needs bubblewrap (root: apt-get install bubblewrap; .ci/run does)")
+    report = graded[0][attack]
+    assert any(SEEN[attack] in error["message"] for error in report["cell_errors"]), report["cell_errors"]
+    assert SECRET not in json.dumps(report)
+
+
 def test_no_file_outside_the_output_changed_and_no_process_survived(graded):
     _, before, after, out, untouched = graded
     assert before == after
     assert not _survivors()
+    assert not any(SECRET in p.read_text() for p in out.rglob("*") if p.is_file())
+    assert not (pathlib.Path(sys.prefix) / f"{PLANTED}.pth").exists()
+    assert not (pathlib.Path("/dev/shm") / PLANTED).exists()
+    assert not (ROOT / "micrograd_course" / f"{PLANTED}.py").exists()
     graded_attacks = len(graded[0])
     assert (out / "gradebook.csv").read_text().count("\n") == graded_attacks + len(untouched) + 1
     assert len(list((out / "feedback").glob("*.md"))) == graded_attacks + len(untouched)

@@ -1,5 +1,6 @@
 """The grader: runs a notebook in a fresh kernel, probes each exercise there, judges here, never writes the file."""
 
+import csv
 import json
 import pathlib
 
@@ -177,7 +178,7 @@ def test_a_change_to_the_course_files_stops_grading_with_exit_2(tmp_path, monkey
     monkeypatch.setattr(grade, "_course_state", lambda solutions_dir: next(states))
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "07_xor.ipynb")
     assert main(["grade", str(tmp_path / "07_xor.ipynb"), "--timeout", "5"]) == 2
-    assert "changed the course's checks or solutions" in capsys.readouterr().err
+    assert "changed the course package or its solutions" in capsys.readouterr().err
 
 
 def test_every_solution_scores_full_marks_through_the_grader(tmp_path, capsys):
@@ -251,3 +252,340 @@ def test_without_torch_a_real_failure_still_fails(tmp_path):
     result = grade_without_torch(tmp_path, path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "10.1  FAIL" in result.stdout and "10.4   n/a" in result.stdout.replace("10.4  n/a", "10.4   n/a")
+
+
+# ----------------------------------------------------------------------
+# The sandbox (bubblewrap). CI runs as root: these tests are meant to run as root.
+# ----------------------------------------------------------------------
+
+NEEDS_BWRAP = pytest.mark.skipif(not grade.sandbox_available(),
+                                 reason="bubblewrap is not installed (needs root: apt-get install bubblewrap)")
+
+INSIDE_THE_SANDBOX = r"""
+import ctypes, json, os, pathlib, subprocess, sys
+import micrograd_course
+found = {"uid": os.getuid(), "capabilities": open("/proc/self/status").read().split("CapEff:")[1].split()[0]}
+libc = ctypes.CDLL(None, use_errno=True)
+found["umount2 /tmp"] = libc.umount2(b"/tmp", 2)  # MNT_DETACH
+found["umount -l /tmp"] = subprocess.run(["umount", "-l", "/tmp"], capture_output=True).returncode
+found["remount / rw"] = subprocess.run(["mount", "-o", "remount,rw", "/"], capture_output=True).returncode
+found["remount the package rw"] = libc.mount(None, os.path.dirname(micrograd_course.__file__).encode(), None,
+                                             0x20 | 0x1000, None)  # MS_REMOUNT | MS_BIND, without MS_RDONLY
+found["new user namespace"] = subprocess.run(["unshare", "-U", "-r", "true"], capture_output=True).returncode
+writes = {}
+for target in [micrograd_course.__file__, os.path.join(os.path.dirname(micrograd_course.__file__), "planted.py"),
+               os.path.join(sys.prefix, "planted.pth"), os.path.join(sys.base_prefix, "planted"), "/usr/planted",
+               "/etc/planted"]:
+    try:
+        with open(target, "a") as file:
+            file.write("# planted\n")
+        writes[target] = "written"
+    except OSError as error:
+        writes[target] = type(error).__name__
+found["writes"] = writes
+course = pathlib.Path(micrograd_course.__file__).resolve().parent.parent
+found["checkout"] = sorted(p.name for p in course.iterdir())
+found["other readable"] = [p for p in sys.argv[1:] if os.path.exists(p)]
+open("/dev/shm/planted", "w").write("x")
+found["/dev/shm size"] = os.statvfs("/dev/shm").f_blocks * os.statvfs("/dev/shm").f_frsize
+print(json.dumps(found))
+"""
+
+
+def run_in_sandbox(tmp_path, *look_for):
+    import subprocess
+    import sys
+
+    work, runtime = tmp_path / "work", tmp_path / "runtime"
+    work.mkdir()
+    runtime.mkdir()
+    result = subprocess.run(grade._bwrap_prefix(work, runtime) + [sys.executable, "-c", INSIDE_THE_SANDBOX,
+                                                                  *map(str, look_for)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@NEEDS_BWRAP
+def test_root_is_powerless_inside_the_sandbox(tmp_path):
+    """As root (like CI), bwrap alone keeps every capability: umount /tmp, remount / rw, then write the package."""
+    import os
+
+    found = run_in_sandbox(tmp_path)
+    assert int(found["capabilities"], 16) == 0
+    assert found["umount2 /tmp"] == -1 and found["umount -l /tmp"] != 0 and found["remount / rw"] != 0
+    assert found["remount the package rw"] == -1
+    assert found["new user namespace"] != 0
+    assert set(found["writes"].values()) <= {"OSError", "PermissionError", "FileNotFoundError"}, found["writes"]
+    assert not (ROOT / "micrograd_course" / "planted.py").exists()
+    print("grader uid", os.getuid(), "sandbox uid", found["uid"])
+
+
+@NEEDS_BWRAP
+def test_the_sandbox_shows_the_package_but_not_the_checkout_around_it(tmp_path):
+    """Only micrograd_course/ (and a venv inside the checkout) of the checkout: no solutions/, exercises/, tests/."""
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    found = run_in_sandbox(tmp_path, ROOT / "solutions" / "02_value.ipynb", ROOT / "exercises", submissions,
+                           pathlib.Path.home() / ".ssh", pathlib.Path.home() / ".bash_history")
+    assert set(found["checkout"]) <= {"micrograd_course", ".venv"}, found["checkout"]
+    assert found["other readable"] == []
+    assert found["/dev/shm size"] == grade.SANDBOX_SHM_BYTES
+    assert not pathlib.Path("/dev/shm/planted").exists()  # the sandbox's own, gone with it
+
+
+def test_the_sandbox_refuses_to_show_the_solutions(tmp_path, monkeypatch):
+    """Solutions inside a folder the kernel needs (here: on PYTHONPATH) would be readable: refuse, say why."""
+    private = tmp_path / "private"
+    (private / "solutions").mkdir(parents=True)
+    monkeypatch.setenv("PYTHONPATH", str(private))
+    with pytest.raises(grade.GradingError, match="would show .*solutions.* to the students' kernels"):
+        grade.check_sandbox_hides(private / "solutions")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # a checkout on PYTHONPATH shows its solutions/
+    with pytest.raises(grade.GradingError, match="--solutions DIR"):
+        grade.check_sandbox_hides(ROOT / "solutions")
+    monkeypatch.delenv("PYTHONPATH")
+    grade.check_sandbox_hides(ROOT / "solutions", private / "solutions")  # the normal case: hidden
+
+
+@NEEDS_BWRAP
+def test_a_private_solutions_folder_is_the_assignment_and_unreadable_from_the_kernel(tmp_path, capsys):
+    """`--solutions DIR`: the instructor's own copy, outside the students' repository; the kernel cannot open it."""
+    private = tmp_path / "instructor" / "solutions"
+    private.mkdir(parents=True)
+    nb = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
+    nb.cells = [c for c in nb.cells if not c.source.startswith("# Exercise 2.4:")]  # this term: no 2.4
+    nbformat.write(nb, private / "02_value.ipynb")
+    student = nbformat.read(ROOT / "exercises" / "02_value.ipynb", as_version=4)
+    for cell in student.cells:  # each answer cell ends by running the solution's cell for that exercise
+        if cell.source.startswith("# Exercise "):
+            header = cell.source.split(":")[0]
+            cell.source += ("\nimport json\ntry:\n"
+                            f"    solution = json.load(open({str(private / '02_value.ipynb')!r}))\n"
+                            f"    exec(next(''.join(c['source']) for c in solution['cells'] if ''.join(c['source'])"
+                            f".startswith({header!r})))\n"
+                            "except (OSError, StopIteration) as error:\n    print('no solutions:', error)\n")
+    path = tmp_path / "alice" / "02_value.ipynb"
+    path.parent.mkdir()
+    nbformat.write(student, path)
+    status = main(["grade", str(path), "--solutions", str(private), "--sandbox", "--seed", "5", "--timeout", "10",
+                   "--json", str(tmp_path / "report.json")])
+    report = json.loads((tmp_path / "report.json").read_text())["notebooks"][0]
+    assert status == 1
+    assert [r["exercise"] for r in report["exercises"]] == ["2.1", "2.2", "2.3"]  # from DIR, not the checkout
+    assert report["score"] == 0 and report["max_score"] == 9, grade.format_report(report)
+    # The control, and the README's warning: without --sandbox the same notebook reads them and scores 9/9.
+    assert main(["grade", str(path), "--solutions", str(private), "--seed", "5", "--timeout", "10",
+                 "--json", str(tmp_path / "plain.json")]) == 0
+    assert json.loads((tmp_path / "plain.json").read_text())["notebooks"][0]["score"] == 9
+
+
+# ----------------------------------------------------------------------
+# The command line against crafted names and folders.
+# ----------------------------------------------------------------------
+
+def test_links_out_of_a_submissions_folder_are_refused(tmp_path, capsys):
+    """A link to solutions/ (a notebook or a whole student folder) would score full marks: refused, with a reason."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "mallory.ipynb").symlink_to(ROOT / "solutions" / "02_value.ipynb")
+    (folder / "eve").symlink_to(ROOT / "solutions")
+    (folder / "trudy").mkdir()
+    (folder / "trudy" / "02_value.ipynb").symlink_to(ROOT / "solutions" / "02_value.ipynb")
+    out = tmp_path / "out"
+    assert main(["grade", str(folder), "--assignment", "02_value", "--out", str(out)]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 3 + len(list((ROOT / "solutions").glob("*.ipynb"))) - 1, errors  # eve: one per notebook
+    assert all("leads outside" in line and "refused" in line for line in errors), errors
+    rows = list(csv.reader((out / "gradebook.csv").open()))[1:]
+    assert rows and all(row[-1].endswith("copy the notebook in instead") and row[-3] == "" for row in rows)
+    assert not list((out / "feedback").iterdir())
+
+
+def test_a_flat_folder_of_submissions_needs_the_assignment_named(tmp_path, capsys):
+    """In a folder, alice.ipynb's own metadata ("generated from solutions/07_xor.ipynb") does not choose its assignment."""
+    nb = nbformat.read(ROOT / "solutions" / "07_xor.ipynb", as_version=4)
+    nb.metadata["micrograd_course"] = {"generated_from": "solutions/07_xor.ipynb"}
+    nbformat.write(nb, tmp_path / "alice.ipynb")
+    assert main(["grade", str(tmp_path)]) == 2
+    assert "matches no assignment" in (err := capsys.readouterr().err) and "--assignment" in err
+
+
+def test_feedback_files_one_per_student_and_notebook_and_collisions_fail(tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ["Alice", "alice"]:  # one file on a case-insensitive disk
+        nbformat.write(nbformat.v4.new_notebook(), folder / f"{name}.ipynb")
+    assert main(["grade", str(folder), "--assignment", "07_xor", "--out", str(tmp_path / "out")]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 2 and all("would both write feedback/" in line and "rename one" in line for line in errors)
+    assert not list((tmp_path / "out" / "feedback").iterdir())
+
+
+FORGED_LINE = "mallory.ipynb: 13/13 points (assignment solutions/07_xor.ipynb, seed 1)"
+
+
+def test_crafted_student_names_and_messages_stay_text(tmp_path, capsys):
+    """Spaces, formulas, newlines and terminal escapes in names and error messages: one line each, no formula,
+    no two students sharing a feedback file."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    forger = nbformat.v4.new_notebook()
+    forger.cells = [nbformat.v4.new_code_cell(f"raise ValueError('\\x1b[2K\\r\\n{FORGED_LINE}\\n\\x1b[32mpass')")]
+    names = {"a b": nbformat.v4.new_notebook(), "a_b": nbformat.v4.new_notebook(),
+             '=HYPERLINK("x.invalid","1")': nbformat.v4.new_notebook(), "bob\n..": forger}
+    for name, nb in names.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    out = tmp_path / "out"
+    assert main(["grade", str(folder), "--assignment", "07_xor", "--out", str(out), "--timeout", "10",
+                 "--jobs", "2"]) == 1
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert "\x1b" not in printed and not any(line.startswith(FORGED_LINE) for line in printed.splitlines())
+    assert printed.count("0/10 points") == 4
+    feedback = sorted(p.name for p in (out / "feedback").iterdir())
+    assert len(feedback) == 4 and "a_b.md" in feedback and "a%20b.md" in feedback, feedback
+    assert all("\x1b" not in p.read_text() for p in (out / "feedback").iterdir())
+    rows = list(csv.reader((out / "gradebook.csv").open()))[1:]
+    students = sorted(row[0] for row in rows)
+    assert students == ["'=HYPERLINK(\"x.invalid\",\"1\")", "a b", "a_b", "bob .."], students
+
+
+# ----------------------------------------------------------------------
+# One submission's resources never cost another student points.
+# ----------------------------------------------------------------------
+
+HOLDER = "876543219"  # `time.sleep(HOLDER)` in children that must not outlive grading
+
+MEMORY_HOG = f"""
+import subprocess, sys, time
+# Three children of 900 MB each: every one under the kernel's address-space limit, together over it.
+hogs = [subprocess.Popen([sys.executable, '-c', 'import time; b = bytearray(900 * 2 ** 20); time.sleep({HOLDER})'])
+        for _ in range(3)]
+time.sleep(8)
+"""
+
+FORKER = f"""
+import os, time
+for _ in range(400):
+    if os.fork() == 0:
+        time.sleep({HOLDER})
+        os._exit(0)
+"""
+
+WRITER = """
+import time
+for number in range(8):  # 8 files of 60 MiB: each under the 64 MiB file limit, together over the folder's cap
+    with open(f'big{number}.bin', 'wb') as file:
+        file.write(b'x' * (60 * 2 ** 20))
+time.sleep(3)
+"""
+
+
+def holders():
+    found = []
+    for cmdline in pathlib.Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if HOLDER.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            pass
+    return found
+
+
+def test_a_memory_hog_a_fork_bomb_and_a_disk_filler_are_stopped_and_their_neighbour_keeps_every_point(tmp_path):
+    """Limits over the whole process tree: memory held by all its processes together (the address-space rlimit
+    is per process), and the number of processes; the honest notebook graded beside them scores 13/13."""
+    folder = tmp_path / "class"
+    solution = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
+    for student, extra in [("hog", MEMORY_HOG), ("forker", FORKER), ("writer", WRITER), ("honest", None)]:
+        nb = nbformat.from_dict(solution)
+        if extra:
+            nb.cells.append(nbformat.v4.new_code_cell(extra))  # after 2.1-2.3 are probed; 2.4 is probed at the end
+        (folder / student).mkdir(parents=True)
+        nbformat.write(nb, folder / student / "02_value.ipynb")
+    reports, problems = grade.grade_batch([folder], jobs=2, echo=lambda *a, **k: None, timeout=20, seed=3,
+                                          memory_mb=2048, sandbox=grade.sandbox_available())
+    assert not problems, problems
+    reports = dict(reports)
+    assert reports["honest"]["score"] == 13, grade.format_report(reports["honest"])
+    hog = reports["hog"]
+    assert hog["score"] == 9 and any("of memory together" in note for note in hog["notes"]), grade.format_report(hog)
+    forker = reports["forker"]
+    assert forker["score"] == 9 or forker["cell_errors"][-1]["error"] == "BlockingIOError", grade.format_report(forker)
+    writer = reports["writer"]
+    assert writer["score"] == 9 and any("MiB of files" in note for note in writer["notes"]), grade.format_report(writer)
+    assert not holders()
+
+
+# ----------------------------------------------------------------------
+# The Gradescope autograder, run in a temporary tree laid out as /autograder.
+# ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory):
+    """autograder.zip for one assignment (07_xor), unpacked as Gradescope does, into source/."""
+    import zipfile
+
+    from micrograd_course.coursework import gradescope
+
+    tmp = tmp_path_factory.mktemp("gradescope")
+    (tmp / "solutions").mkdir()
+    (tmp / "solutions" / "07_xor.ipynb").write_bytes((ROOT / "solutions" / "07_xor.ipynb").read_bytes())
+    archive = gradescope.bundle(tmp / "build", tmp / "solutions")
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+        assert {"setup.sh", "run_autograder", "pyproject.toml", "solutions/07_xor.ipynb",
+                "micrograd_course/coursework/grade.py"} <= set(names)
+        assert zipped.getinfo("run_autograder").external_attr >> 16 & 0o111
+        zipped.extractall(tmp / "autograder" / "source")
+    return tmp / "autograder"
+
+
+def run_autograder(root, notebook_bytes, name="my_homework.ipynb"):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    for folder in ("submission", "results"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    (root / "submission").mkdir()
+    (root / "submission" / name).write_bytes(notebook_bytes)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable, AUTOGRADER_SANDBOX="0")
+    result = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def _notebook_bytes(nb):
+    return nbformat.writes(nb).encode()
+
+
+def test_gradescope_full_marks_for_the_solution(autograder):
+    results = run_autograder(autograder, (ROOT / "solutions" / "07_xor.ipynb").read_bytes())
+    assert (results["score"], results["max_score"]) == (10, 10)
+    assert [t["name"].split()[0] for t in results["tests"]] == ["7.1", "7.2", "7.3", "7.4"]
+    assert all(t["score"] == t["max_score"] and t["output"] == "Well done." for t in results["tests"])
+
+
+def test_gradescope_zero_for_untouched_exercises(autograder):
+    results = run_autograder(autograder, (ROOT / "exercises" / "07_xor.ipynb").read_bytes())
+    assert results["score"] == 0 and results["max_score"] == 10
+    assert all(t["score"] == 0 and "not done yet" in t["output"] for t in results["tests"]), results["tests"]
+
+
+def test_gradescope_honest_partial_score_with_hints_not_answers(autograder):
+    nb = nbformat.read(ROOT / "solutions" / "07_xor.ipynb", as_version=4)
+    answer(nb, "7.1", "nand_weights = (-1.0, -1.0, 1.5)", "nand_weights = (1.0, 1.0, -1.5)  # AND, not NAND")
+    results = run_autograder(autograder, _notebook_bytes(nb))
+    assert results["score"] == 9 and [t["score"] for t in results["tests"]] == [1, 2, 2, 4]
+    failing = results["tests"][0]
+    assert "NAND" in failing["output"] and "(-1.0, -1.0, 1.5)" not in json.dumps(results)
+
+
+def test_gradescope_gets_valid_json_for_a_broken_notebook(autograder):
+    results = run_autograder(autograder, b"this is not a notebook {")
+    assert results["score"] == 0 and results["tests"] == []
+    assert "not a readable notebook" in results["output"] and str(autograder) not in results["output"]

@@ -4,6 +4,8 @@
     python -m micrograd_course.coursework outdated             list exercise notebooks that need regenerating
     python -m micrograd_course.coursework grade PATH [PATH ...] [--out DIR] [--sandbox] [--json FILE] ...
     python -m micrograd_course.coursework progress [exercises]   a student's own table, read-only
+    python -m micrograd_course.coursework gradescope-bundle [--out build/gradescope] [--solutions DIR]
+    python -m micrograd_course.coursework gradescope-run         inside Gradescope (run_autograder calls it)
 """
 
 import argparse
@@ -13,6 +15,7 @@ import sys
 
 from . import generate as generator
 from . import grade as grader
+from . import gradescope
 
 
 def _generate(args):
@@ -83,7 +86,7 @@ def main(argv=None):
         command.set_defaults(run=_generate)
     command = commands.add_parser("grade", help="grade notebooks or folders of submissions")
     command.add_argument("paths", nargs="+", type=pathlib.Path, help="notebooks, or folders of them")
-    command.add_argument("--out", type=pathlib.Path, help="write gradebook.csv and feedback/<student>.md here")
+    command.add_argument("--out", type=pathlib.Path, help="write gradebook.csv and feedback/<student>[+<notebook>].md here")
     command.add_argument("--json", help="also write the reports as JSON to this file ('-' for stdout)")
     command.add_argument("--assignment", help="the solutions/ notebook these submissions answer (e.g. 04_autograd)")
     command.add_argument("--sandbox", action="store_true", help="run kernels under bubblewrap (read-only, no network)")
@@ -98,6 +101,12 @@ def main(argv=None):
     command.add_argument("folder", nargs="?", default="exercises")
     command.add_argument("--timeout", type=float, default=20, help="seconds per cell and per exercise's probe (default 20)")
     command.set_defaults(run=_progress)
+    command = commands.add_parser("gradescope-bundle", help="build autograder.zip for Gradescope")
+    command.add_argument("--out", type=pathlib.Path, default=pathlib.Path("build/gradescope"))
+    command.add_argument("--solutions", type=pathlib.Path, default=grader.SOLUTIONS)
+    command.set_defaults(run=gradescope.main_bundle)
+    command = commands.add_parser("gradescope-run", help="grade /autograder/submission (or $AUTOGRADER_ROOT)")
+    command.set_defaults(run=gradescope.main_run)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -24,11 +24,16 @@ What the grader guarantees (see also the course README):
   address-space, CPU-time and file-size limit, and a cap on captured output.
   Each exercise is probed right after its part of the notebook has run, so a
   kernel that dies or runs out of time costs only the exercises not yet graded.
-  ``--sandbox`` runs the kernel under bubblewrap: everything outside its
-  temporary folder read-only, no network, its own process namespace.
-  Without ``--sandbox`` the kernel can write wherever the grader's user can
-  and use the network; the grader then detects (not prevents) changes to the
-  course's checks and solutions and stops with exit status 2.
+  A watchdog limits the kernel's whole process tree: memory held by all its
+  processes together, the number of processes, the bytes in its folder;
+  over a limit the tree is killed, so one submission cannot starve another.
+  ``--sandbox`` runs the kernel under bubblewrap, seeing only the system,
+  Python, the venv and the course package (read-only) and its temporary
+  folder: not solutions/, exercises/ or other submissions; no network, its
+  own pid and user namespace, no capabilities (root outside is powerless).
+  Without ``--sandbox`` the kernel can read and write wherever the grader's
+  user can and use the network; the grader then detects (not prevents)
+  changes to the course package and solutions and stops with exit status 2.
 - The student's file is only read, never written.
 
 Exit status: 0 every exercise passed, 1 some failed, 2 usage error or input
@@ -51,6 +56,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import nbformat
@@ -66,6 +72,9 @@ SOLUTIONS = COURSE_ROOT / "solutions"
 OUTPUT_CAP = 20_000  # characters of printed output kept per cell
 COPY_CAP = 50 * 2 ** 20  # files copied next to the notebook, in bytes at most
 PROBE_TIMEOUT = 30  # seconds per exercise's probe at most; never more than the per-cell timeout
+TREE_PROCESSES = 256  # processes in one kernel's tree at most (the watchdog's count)
+WRITE_CAP = 256 * 2 ** 20  # bytes in the kernel's work folder at most, all files together
+WATCH_EVERY = 0.2  # seconds between the watchdog's looks at a kernel's process tree
 
 
 class GradingError(Exception):
@@ -92,13 +101,13 @@ def _header_ids(cells):
             for m in EXERCISE_HEADER.finditer(str(cell.get("source", "")))]
 
 
-def assignment(nb, path, solutions_dir=SOLUTIONS, name=None):
+def assignment(nb, path, solutions_dir=SOLUTIONS, name=None, trust_metadata=True):
     """(solution file name, exercise ids in order) for the notebook at ``path``, from solutions/."""
     solutions_dir = pathlib.Path(solutions_dir)
     recorded = nb["metadata"].get(META_KEY, {})
     recorded = recorded.get("generated_from") if isinstance(recorded, dict) else None
     candidates = [name] if name else [pathlib.Path(path).name]
-    if not name and isinstance(recorded, str):
+    if not name and trust_metadata and isinstance(recorded, str):
         candidates.append(pathlib.PurePosixPath(recorded).name)
     for candidate in candidates:
         candidate = candidate if candidate.endswith(".ipynb") else f"{candidate}.ipynb"
@@ -108,6 +117,9 @@ def assignment(nb, path, solutions_dir=SOLUTIONS, name=None):
             return solution.name, list(dict.fromkeys(ids))
     if name:
         raise GradingError(f"there is no assignment {name!r} in {solutions_dir}")
+    if not trust_metadata:
+        raise GradingError(f"{path} matches no assignment in {solutions_dir} by its file name; name one with "
+                           "--assignment (in a folder of submissions a notebook's own metadata does not choose it)")
     raise GradingError(f"{path} matches no assignment in {solutions_dir} (by file name or by the course id "
                        "it was generated with); name one with --assignment")
 
@@ -151,7 +163,8 @@ def checks_hash():
 
 
 def _course_state(solutions_dir):
-    paths = sorted(COURSEWORK_DIR.rglob("*.py")) + sorted(pathlib.Path(solutions_dir).glob("*.ipynb"))
+    """A hash of every module of the course package (a new one included) and every solution notebook."""
+    paths = sorted(PACKAGE_DIR.rglob("*.py")) + sorted(pathlib.Path(solutions_dir).glob("*.ipynb"))
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
@@ -163,13 +176,80 @@ def sandbox_available():
     return shutil.which("bwrap") is not None
 
 
-def _bwrap_prefix(workdir):
-    prefix = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for keep in {pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve(), COURSE_ROOT}:
-        if str(keep).startswith("/tmp/"):  # --tmpfs /tmp hid it: bind it back, read-only
-            prefix += ["--ro-bind", str(keep), str(keep)]
-    return prefix + ["--bind", str(workdir), str(workdir), "--unshare-net", "--unshare-pid", "--unshare-ipc",
-                     "--die-with-parent", "--new-session", "--chdir", str(workdir)]
+PACKAGE_DIR = COURSEWORK_DIR.parent  # micrograd_course/: the kernel imports it, read-only
+SANDBOX_TMP_BYTES = 256 * 2 ** 20  # the sandbox's /tmp, in memory
+SANDBOX_SHM_BYTES = 64 * 2 ** 20  # the sandbox's own /dev/shm, in memory
+SANDBOX_PROCESSES = 256  # processes and threads per sandbox (RLIMIT_NPROC; Linux never limits root by it)
+
+
+def _system_binds():
+    """bwrap arguments for the system's programs, libraries and settings, read-only (/bin -> usr/bin stays a link)."""
+    args = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
+        path = pathlib.Path(top)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), top]
+        elif path.is_dir():
+            args += ["--ro-bind", top, top]
+    return args
+
+
+def _python_folders():
+    """What the kernel's Python needs, read-only: the installation, the venv, the course package, PYTHONPATH."""
+    folders = [pathlib.Path(p).resolve() for p in (sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix)]
+    folders.append(PACKAGE_DIR)
+    folders += [pathlib.Path(p).resolve() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return [p for p in dict.fromkeys(folders) if p.is_dir()]
+
+
+def _visible_in_sandbox(path):
+    """The read-only folder under which the sandbox would show ``path``, or None."""
+    path = pathlib.Path(path).resolve()
+    tops = [pathlib.Path(t).resolve() for t in ("/usr", "/etc")] + _python_folders()
+    return next((top for top in tops if path == top or top in path.parents), None)
+
+
+def check_sandbox_hides(*solution_dirs):
+    """GradingError if the sandbox would let the kernel read one of ``solution_dirs``."""
+    for folder in solution_dirs:
+        top = _visible_in_sandbox(folder)
+        if top is not None:
+            raise GradingError(f"the sandbox would show {folder} to the students' kernels (it is inside {top}, "
+                               "which they need read-only): keep the solutions outside it (--solutions DIR)")
+
+
+def _bwrap_prefix(workdir, runtime):
+    """bubblewrap's command line: only what the kernel needs is there.
+
+    Read-only: the system's programs and libraries, Python, the venv and the
+    course package (not the checkout around it: no solutions/, exercises/ or
+    other submissions). Writable: the student's temporary work folder and the
+    kernel's private runtime folder (its connection file and sockets). /tmp
+    and /dev/shm are small private file systems in memory. A new user
+    namespace without capabilities: root outside is powerless inside
+    (no mount, umount, remount or chown), and cannot make another namespace.
+    """
+    prefix = ["bwrap", "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--unshare-net", "--unshare-pid",
+              "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]
+    prefix += _system_binds()
+    prefix += ["--proc", "/proc", "--dev", "/dev", "--size", str(SANDBOX_SHM_BYTES), "--tmpfs", "/dev/shm",
+               "--size", str(SANDBOX_TMP_BYTES), "--tmpfs", "/tmp"]
+    for folder in _python_folders():  # after --tmpfs /tmp, which would hide a venv under /tmp
+        prefix += ["--ro-bind", str(folder), str(folder)]
+    return prefix + ["--bind", str(workdir), str(workdir), "--bind", str(runtime), str(runtime),
+                     "--chdir", str(workdir)]
+
+
+def _kernel_env(workdir):
+    """The kernel's whole environment: nothing of the grader's own (its variables could reach the feedback)."""
+    env = {"PATH": os.pathsep.join([str(pathlib.Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+           "HOME": str(workdir), "TMPDIR": str(workdir / ".tmp"), "LANG": "C.UTF-8",
+           "IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".matplotlib"),
+           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+    for name in ("PYTHONPATH", "MICROGRAD_COURSE_DOT"):  # where the course's code and renderer are
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    return env
 
 
 class Kernel:
@@ -178,21 +258,25 @@ class Kernel:
     def __init__(self, workdir, private, memory_mb=4096, cpu_seconds=0, sandbox=False):
         specs = private / "kernels" / "grader"
         specs.mkdir(parents=True)
+        # The connection file and sockets live outside the work folder, in a folder of their own.
+        runtime = private / "runtime"
+        runtime.mkdir(mode=0o700)
+        (workdir / ".tmp").mkdir()
         argv = [sys.executable, "-m", "micrograd_course.coursework.launch", str(memory_mb * 2 ** 20),
-                str(int(cpu_seconds)), "-f", "{connection_file}"]
-        env = {"IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-               "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+                str(int(cpu_seconds)), str(SANDBOX_PROCESSES if sandbox else 0), "-f", "{connection_file}"]
         if sandbox:
-            argv = _bwrap_prefix(workdir) + argv
-        (specs / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "grader", "language": "python",
-                                                       "env": env}))
-        runtime = workdir / ".runtime"
-        runtime.mkdir()
+            argv = _bwrap_prefix(workdir, runtime) + argv
+        (specs / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "grader", "language": "python"}))
         self.manager = KernelManager(kernel_name="grader", kernel_spec_manager=KernelSpecManager(
             kernel_dirs=[str(private / "kernels")]), transport="ipc", ip=str(runtime / "kernel"),
             connection_file=str(runtime / "kernel.json"))
-        self.manager.start_kernel(cwd=str(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.manager.start_kernel(cwd=str(workdir), env=_kernel_env(workdir), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         self.pid = self.manager.provisioner.pid if self.manager.provisioner else None
+        self.over = None  # why the watchdog stopped this kernel, if it did
+        self._closing = threading.Event()
+        if self.pid:
+            threading.Thread(target=self._watch, args=(workdir, memory_mb * 2 ** 20), daemon=True).start()
         self.client = self.manager.client()
         self.client.start_channels()
         try:
@@ -221,8 +305,10 @@ class Kernel:
             try:
                 msg = self.client.get_iopub_msg(timeout=min(remaining, 0.5))
             except queue.Empty:
-                if not self.manager.is_alive():
+                if self.over or not self.manager.is_alive():
                     self.alive = False
+                    if self.over:
+                        return "".join(printed), ("ResourceLimit", f"the grader stopped the kernel: {self.over}"), {}
                     return "".join(printed), ("DeadKernel", "the kernel died (a crash, os._exit, or too much "
                                               "memory)"), {}
                 continue
@@ -257,19 +343,44 @@ class Kernel:
                 return msg.get("content") if isinstance(msg.get("content"), dict) else None
         return None
 
+    def _watch(self, workdir, memory_limit):
+        """The limits no rlimit can set, over the kernel's whole process tree: its processes together may not
+        hold more than ``memory_limit`` bytes (proportional set size, so pages shared after a fork count once),
+        run more than TREE_PROCESSES processes, or leave more than WRITE_CAP bytes in ``workdir``.
+        Over a limit, the tree is killed and the reason kept: one submission cannot starve the others."""
+        looks = 0
+        while not self._closing.wait(WATCH_EVERY):
+            tree = [self.pid] + _descendants(self.pid)
+            if len(tree) > TREE_PROCESSES:
+                self.over = f"it ran more than {TREE_PROCESSES} processes at once"
+            elif (used := sum(map(_memory, tree))) > memory_limit:
+                self.over = (f"its processes held {used / 2 ** 20:.0f} MiB of memory together "
+                             f"(the limit is {memory_limit / 2 ** 20:.0f} MiB for the whole notebook)")
+            elif looks % 5 == 0 and (written := _folder_bytes(workdir)) > WRITE_CAP:
+                self.over = (f"it wrote more than {WRITE_CAP / 2 ** 20:.0f} MiB of files "
+                             f"({written / 2 ** 20:.0f} MiB)")
+            looks += 1
+            if self.over:
+                self._kill_tree()
+                return
+
+    def _kill_tree(self):
+        for pid in _descendants(self.pid) + [self.pid]:
+            _kill(pid)
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def close(self):
         """Stop the kernel and kill its whole process group, survivors included."""
+        self._closing.set()
         try:
             self.client.stop_channels()
         except Exception:  # noqa: BLE001 -- closing must not fail
             pass
         if self.pid:
-            for pid in _descendants(self.pid) + [self.pid]:
-                _kill(pid)
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            self._kill_tree()
         try:
             self.manager.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001
@@ -291,6 +402,45 @@ def _descendants(pid):
             found.append(child)
             todo.append(child)
     return found
+
+
+def _memory(pid):
+    """Bytes of memory ``pid`` holds: its proportional set size (its RSS where that is not available), or 0."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as file:
+            for line in file:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as file:
+            return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _folder_bytes(folder, most_entries=20_000):
+    """Bytes on disk under ``folder`` (blocks, so sparse files count what they use); past ``most_entries``
+    files, more than WRITE_CAP (so many files are over the limit too)."""
+    total, entries, todo = 0, 0, [str(folder)]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as scan:
+                for entry in scan:
+                    entries += 1
+                    if entries > most_entries:
+                        return WRITE_CAP + 1
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            todo.append(entry.path)
+                        else:
+                            total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return total
 
 
 def _kill(pid):
@@ -381,15 +531,22 @@ def _copy_folder(source_dir, notebook, target):
 
 
 def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTIONS, assignment_name=None,
-                   memory_mb=4096, sandbox=False):
-    """Grade the notebook at ``path``; return a report dict. GradingError for input that cannot be graded."""
+                   memory_mb=4096, sandbox=False, trust_metadata=True):
+    """Grade the notebook at ``path``; return a report dict. GradingError for input that cannot be graded.
+
+    ``trust_metadata=False`` (a notebook found in a folder of submissions): the
+    assignment comes from the file name or ``assignment_name`` only, never from
+    what the notebook says it was generated from.
+    """
     path = pathlib.Path(path)
     if not path.is_file():
         raise GradingError(f"{path} is not a file")
     nb = read_notebook(path)
-    solution, ids = assignment(nb, path, solutions_dir, assignment_name)
+    solution, ids = assignment(nb, path, solutions_dir, assignment_name, trust_metadata)
     if sandbox and not sandbox_available():
         raise GradingError("--sandbox needs bubblewrap (`apt-get install bubblewrap`)")
+    if sandbox:
+        check_sandbox_hides(solutions_dir, SOLUTIONS)
     exercises = framework.load_all()
     seed = secrets.randbelow(2 ** 32) if seed is None else seed
     cells = [c for c in nb.cells if isinstance(c, dict)]
@@ -441,7 +598,8 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
                     break
                 _, error, _ = kernel.run(str(cell.get("source", "")), min(timeout, left()))
                 if error:
-                    cell_errors.append({"cell": index, "error": error[0], "message": error[1][:200]})
+                    cell_errors.append({"cell": index, "error": printable(error[0])[:100],
+                                        "message": printable(error[1])[:200]})
                 if not kernel.alive:
                     stopped = f"the kernel died or hung at cell {index} ({error[1] if error else ''})"
             grade_exercises(ids)
@@ -450,7 +608,7 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
         finally:
             kernel.close()
     if _course_state(solutions_dir) != before:
-        raise GradingError(f"grading {path} changed the course's checks or solutions: restore them "
+        raise GradingError(f"grading {path} changed the course package or its solutions: restore them "
                            "(git checkout) and grade it with --sandbox")
     rows = []
     for exercise_id in ids:
@@ -480,8 +638,19 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
 # Reports: a table for people, a gradebook and feedback files for instructors.
 # ----------------------------------------------------------------------
 
+# Student text (exception messages, file names, hints quoting their values) must not be able to draw
+# its own lines: no control characters, no terminal escapes, no reordering marks.
+_UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?"
+                          r"|[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text):
+    """``text`` on one line: terminal escapes removed, other control characters (newlines too) made spaces."""
+    return _UNPRINTABLE.sub(lambda m: "" if m.group().startswith("\x1b") else " ", str(text))
+
+
 def format_report(report):
-    """A plain-text table for people."""
+    """A plain-text table for people; every line is one line, whatever the student wrote."""
     lines = [f"{report['notebook']}: {report['score']}/{report['max_score']} points "
              f"(assignment {report['assignment']}, seed {report['seed']})"]
     for r in report["exercises"]:
@@ -501,7 +670,7 @@ def format_report(report):
     if report.get("unavailable"):
         lines.append(f"  {report['unavailable']} point(s) could not be checked on this machine (n/a above); "
                      "they are not failures of the notebook")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def feedback_markdown(student, report):
@@ -513,37 +682,81 @@ def feedback_markdown(student, report):
     for r in report["exercises"]:
         failing = [f"{t['test']}: {t['hint']}" for t in r["tests"] if t["earned"] < t["points"]]
         result = "passed" if not failing else "<br>".join(failing + ([r["note"]] if r["note"] else []))
-        result = result.replace("|", "\\|").replace("\n", " ")
+        result = result.replace("|", "\\|")
         lines.append(f"| {r['exercise']} {r['title']} | {r['earned']}/{r['points']} | {result} |")
     lines += [""] + [f"- {note}" for note in report["notes"]]
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def _escaped(name):
+    """``name`` as a file name: other characters as %XX (so two different names never give one file name)."""
+    name = _SAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogateescape")), name)
+    return "%2E" + name[1:] if name.startswith(".") else name or "%"
+
+
+def feedback_name(student, notebook):
+    """feedback/<name>.md for one (student, notebook): ``alice.md`` for a flat alice.ipynb, ``alice+04_autograd.md``."""
+    stem = pathlib.Path(notebook).stem
+    return _escaped(student) + ("" if stem == student else "+" + _escaped(stem)) + ".md"
 
 
 def submissions(paths):
-    """(student id, notebook path) for each notebook named or found (one level down) in a folder."""
+    """(student id, notebook path, problem or None, found in a folder) for each notebook named or found.
+
+    A folder holds one notebook per student (``alice.ipynb``) or one folder per
+    student (``alice/04_autograd.ipynb``). Anything in it that leads outside it
+    (a symbolic link to solutions/, say) is refused, with a reason.
+    """
     found = []
     for path in map(pathlib.Path, paths):
-        if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.is_file() and child.suffix == ".ipynb":
-                    found.append((child.stem, child))
-                elif child.is_dir():
-                    found += [(child.name, nb) for nb in sorted(child.glob("*.ipynb"))]
-        else:
-            found.append((path.stem, path))
+        if not path.is_dir():
+            found.append((path.stem, path, None, False))
+            continue
+        root = path.resolve()
+        for child in sorted(path.iterdir()):
+            if child.is_dir():
+                entries = [(child.name, nb) for nb in sorted(child.glob("*.ipynb"))]
+            elif child.suffix == ".ipynb" and (child.is_file() or child.is_symlink()):
+                entries = [(child.stem, child)]
+            else:
+                continue
+            for student, notebook in entries:
+                outside = not notebook.resolve().is_relative_to(root)
+                problem = (f"{notebook} leads outside {path} (a symbolic link?): refused; copy the notebook in "
+                           "instead" if outside else None)
+                found.append((student, notebook, problem, True))
     return found
 
 
-def _grade_one(student, path, options):
+def _grade_one(student, path, problem, in_folder, options):
+    if problem:
+        return student, path, None, problem
     try:
-        return student, path, grade_notebook(path, **options), None
+        return student, path, grade_notebook(path, trust_metadata=not in_folder, **options), None
     except GradingError as error:
         return student, path, None, str(error)
     except Exception as error:  # noqa: BLE001 -- one broken submission must not stop the batch
         return student, path, None, f"{path} could not be graded ({type(error).__name__}: {error})"[:300]
+
+
+def _collisions(found):
+    """{index in found: problem} for submissions whose feedback files would be one file (even on macOS)."""
+    first, problems = {}, {}
+    for index, (student, path, problem, _) in enumerate(found):
+        if problem:
+            continue
+        name = feedback_name(student, path)
+        if name.casefold() in first:
+            other = found[first[name.casefold()]][1]
+            problems[index] = (f"{path} and {other} would both write feedback/{name}: rename one "
+                               "(or grade them apart)")
+            problems.setdefault(first[name.casefold()], problems[index])
+        else:
+            first[name.casefold()] = index
+    return problems
 
 
 def grade_batch(paths, out_dir=None, jobs=None, echo=print, **options):
@@ -552,13 +765,15 @@ def grade_batch(paths, out_dir=None, jobs=None, echo=print, **options):
     Returns (reports, problems): reports as (student, report), problems as (student, path, reason).
     """
     found = submissions(paths)
+    for index, problem in _collisions(found).items():
+        found[index] = found[index][:2] + (problem, found[index][3])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(found) or 1))
     reports, problems = [], []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         for student, path, report, problem in pool.map(lambda item: _grade_one(*item, options), found):
             if problem:
                 problems.append((student, path, problem))
-                echo(f"error: {problem}", file=sys.stderr)
+                echo(printable(f"error: {problem}"), file=sys.stderr)
             else:
                 reports.append((student, report))
                 echo(format_report(report))
@@ -567,8 +782,16 @@ def grade_batch(paths, out_dir=None, jobs=None, echo=print, **options):
     return reports, problems
 
 
+def _cell(value):
+    """A gradebook cell a spreadsheet shows as text: one line, and never a formula (= + - @ first)."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def write_gradebook(out_dir, reports, problems):
-    """gradebook.csv (one row per submission) and feedback/<student>.md in ``out_dir``."""
+    """gradebook.csv (one row per submission) and feedback/<student>[+<notebook>].md in ``out_dir``."""
     (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
     ids = list(dict.fromkeys(r["exercise"] for _, report in reports for r in report["exercises"]))
     with open(out_dir / "gradebook.csv", "w", newline="") as file:
@@ -576,9 +799,10 @@ def write_gradebook(out_dir, reports, problems):
         writer.writerow(["student", "notebook", *ids, "total", "max", "graded_at", "seed", "checks", "problem"])
         for student, report in reports:
             earned = {r["exercise"]: r["earned"] for r in report["exercises"]}
-            writer.writerow([student, report["assignment"], *(earned.get(i, "") for i in ids), report["score"],
-                             report["max_score"], report["graded_at"], report["seed"], report["checks"], ""])
-            name = _SAFE.sub("_", student) or "student"
-            (out_dir / "feedback" / f"{name}.md").write_text(feedback_markdown(student, report))
+            writer.writerow(map(_cell, [student, report["assignment"], *(earned.get(i, "") for i in ids),
+                                        report["score"], report["max_score"], report["graded_at"], report["seed"],
+                                        report["checks"], ""]))
+            name = feedback_name(student, report["notebook"])
+            (out_dir / "feedback" / name).write_text(feedback_markdown(student, report))
         for student, path, problem in problems:
-            writer.writerow([student, str(path), *([""] * len(ids)), "", "", "", "", "", problem])
+            writer.writerow(map(_cell, [student, str(path), *([""] * len(ids)), "", "", "", "", "", problem]))

@@ -1,9 +1,15 @@
 """Start an IPython kernel under the grader's limits (the grader's kernelspec runs this).
 
-    python -m micrograd_course.coursework.launch MEMORY_BYTES CPU_SECONDS -f CONNECTION_FILE
+    python -m micrograd_course.coursework.launch MEMORY_BYTES CPU_SECONDS PROCESSES -f CONNECTION_FILE
 
 Sets the address-space, CPU-time and file-size limits, then becomes the
 kernel (``exec``), so the limits hold for the kernel and everything it starts.
+PROCESSES > 0 also limits the number of processes and threads (RLIMIT_NPROC).
+The grader asks for that only inside its sandbox: there the count is kept per
+user namespace, so it counts this kernel's processes alone. Linux never applies
+it to root (also not to root mapped into a sandbox), and outside a sandbox it
+counts every process of the user; the grader's watchdog counts the kernel's
+process tree in every case.
 """
 
 import os
@@ -14,12 +20,14 @@ FILE_SIZE_LIMIT = 64 * 2 ** 20  # no single file written may grow past 64 MiB
 
 
 def main(argv):
-    memory, cpu_seconds, kernel_args = int(argv[0]), int(argv[1]), argv[2:]
+    memory, cpu_seconds, processes, kernel_args = int(argv[0]), int(argv[1]), int(argv[2]), argv[3:]
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     if cpu_seconds > 0:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    if processes > 0:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     # The grader watches the kernel, not the other way round: without this, ipykernel polls its parent
     # and exits at once inside bubblewrap's pid namespace.
     os.environ.pop("JPY_PARENT_PID", None)
