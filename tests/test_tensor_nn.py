@@ -218,8 +218,8 @@ def test_a_value_mixed_in_is_refused():
                  lambda: Tensor([1.0]) + Value(2.0), lambda: Tensor([1.0]) * Value(2.0)):
         with pytest.raises(TypeError, match="Value .*cannot be mixed into a Tensor"):
             make()
-    with pytest.raises(TypeError, match="Only Values and plain numbers"):
-        Value(2.0) + Tensor([1.0])  # the scalar engine refuses too
+    with pytest.raises(TypeError, match="Value and Tensor. The two engines do not mix"):
+        Value(2.0) + Tensor([1.0])  # the scalar engine refuses too, naming both
 
 
 def test_other_bad_inputs():
