@@ -52,7 +52,7 @@ def _(case, got):
     if close(answer, -right, 1e-9):
         raise Fail("the sign is flipped: the rise is f(x + h) - f(x), the new value minus the old", what)
     if close(answer, _central(f, x, h), 1e-9):
-        raise Fail("that is the two-sided estimate (Exercise 1.3); here nudge x up only, by h", what)
+        raise Fail("that is the two-sided (central) estimate; here nudge x up only, by h", what)
     if close(answer, (f(x) - f(x - h)) / h, 1e-9):
         raise Fail("that nudges x down, from x - h to x (a backward difference); nudge it up, from x to x + h",
                    what)
@@ -104,44 +104,58 @@ def _(case, got):
 
 
 # ----------------------------------------------------------------------
-central = Exercise("1.3", "central difference", uses=("central_slope",))
+order = Exercise("1.3", "the order of an estimate", uses=("error_order",))
 
 
-@central.cases
+def _cubic_with_curvature(rng):
+    """A cubic whose second and third derivatives are far from 0 near x, so both orders show cleanly."""
+    sign = rng.choice([-1, 1])  # p and q of one sign: the slope's bias 3p x + q never vanishes for x > 0
+    p, q = sign * rng.uniform(0.5, 2), sign * rng.uniform(1, 3)
+    return [p, q, rng.uniform(-3, 3), rng.uniform(-5, 5)]
+
+
+@order.cases
 def _(rng):
-    return {"x": rng.uniform(0.5, 2.5), "h": rng.uniform(0.05, 0.2), "scale": rng.uniform(0.5, 2.0)}
+    return {"coefficients": _cubic_with_curvature(rng), "x": rng.uniform(0.5, 1.5),
+            "h": rng.choice([0.1, 0.05, 0.02, 0.01])}
 
 
-@central.probe
-def _(got, case, central_slope):
-    s = case["scale"]
-    f = lambda x: s * x ** 3  # noqa: E731
-    got["coarse"] = central_slope(f, case["x"], case["h"])
-    got["fine"] = central_slope(f, case["x"], 1e-3)
+def _exact_slope(coefficients, x):
+    p, q, r, _ = coefficients
+    return 3 * p * x ** 2 + 2 * q * x + r
 
 
-@central.test("the central formula", points=2)
+def _order(estimate, f, exact, x, h):
+    return math.log10(abs(estimate(f, x, h) - exact) / abs(estimate(f, x, h / 10) - exact))
+
+
+@order.probe
+def _(got, case, error_order):
+    f, x, h = _cubic(case["coefficients"]), case["x"], case["h"]
+    exact = _exact_slope(case["coefficients"], x)
+    got["forward"] = error_order(_forward, f, exact, x, h)
+    got["central"] = error_order(_central, f, exact, x, h)
+
+
+def _judge_order(case, answer, estimate, name):
+    f, x, h = _cubic(case["coefficients"]), case["x"], case["h"]
+    exact = _exact_slope(case["coefficients"], x)
+    right = _order(estimate, f, exact, x, h)
+    what = f"error_order({name}, a cubic, x={x:.4g}, h={h:g})"
+    if close(answer, -right, 1e-6):
+        raise Fail("the sign is flipped: the error at h is the bigger one, so divide it by the error at h / 10", what)
+    if close(answer, right * math.log(10), 1e-6):
+        raise Fail("that is the natural log: h shrinks by a factor of 10, so count powers of ten (math.log10)", what)
+    if close(answer, 10 ** right, 1e-6):
+        raise Fail("that is the ratio of the errors itself; the order is how many powers of ten it is", what)
+    expect(answer, right, "compare the sizes of the errors, |estimate - exact|, at h and at h / 10", what, tol=1e-6)
+
+
+@order.test("the order of the one-sided estimate")
 def _(case, got):
-    s, x, h = case["scale"], case["x"], case["h"]
-    f = lambda t: s * t ** 3  # noqa: E731
-    answer, right = got["coarse"], _central(f, x, h)
-    what = f"central_slope({s:.3g}*x**3, {x:.4g}, h={h:.3g})"
-    if close(answer, right, 1e-9):
-        return
-    if close(answer, 2 * right, 1e-9):
-        raise Fail("x - h and x + h are 2h apart: divide by 2h, not h", what)
-    if close(answer, -right, 1e-9):
-        raise Fail("the sign is flipped: subtract f(x - h) from f(x + h)", what)
-    if close(answer, _forward(f, x, h), 1e-9):
-        raise Fail("that is the one-sided estimate; nudge both ways, to x + h and to x - h", what)
-    expect(answer, right, "nudge both ways: (f(x + h) - f(x - h)) over the distance between the two points",
-           what, tol=1e-9)
+    _judge_order(case, got["forward"], _forward, "the one-sided estimate")
 
 
-@central.test("error shrinks like h**2")
+@order.test("the order of the central estimate", points=2)
 def _(case, got):
-    s, x = case["scale"], case["x"]
-    error = abs(got["fine"] - 3 * s * x ** 2) if isinstance(got["fine"], (int, float)) else float("inf")
-    if not error < 1e-5:
-        raise Fail("with h = 1e-3 the error should be about h**2 = 1e-6; a one-sided nudge errs by about h",
-                   f"error at x={x:.4g}: {error:.2e}")
+    _judge_order(case, got["central"], _central, "the central estimate")
