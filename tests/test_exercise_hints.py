@@ -80,6 +80,15 @@ def test_a_first_hint_does_not_give_the_formula(exercise_id):
 AIMED = [
     # (exercise, code, a phrase the hint must have, a phrase it must not have)
     ("1.1", "def slope(f, x, h):\n    return (f(x) - f(x - h)) / h", "backward difference", None),
+    ("1.3", "def error_order(estimate, f, exact, x, h):\n"
+            "    return math.log10(abs(estimate(f, x, h / 10) - exact) / abs(estimate(f, x, h) - exact))",
+     "sign is flipped", None),
+    ("1.3", "def error_order(estimate, f, exact, x, h):\n"
+            "    return math.log(abs(estimate(f, x, h) - exact) / abs(estimate(f, x, h / 10) - exact))",
+     "natural log", None),
+    ("1.3", "def error_order(estimate, f, exact, x, h):\n"
+            "    return abs(estimate(f, x, h) - exact) / abs(estimate(f, x, h / 10) - exact)",
+     "ratio of the errors itself", None),
     ("6.1", "def learning_rate_limits(a):\n    return (1 / a, 2 / a)", "differentiate", None),
     ("6.1", "def learning_rate_limits(a):\n    return (1 / (2 * a), 1 / (2 * a))", "zig-zag", None),
     ("3.3", "def relu_neuron_grads(x1, x2, w1, w2, b):\n    return dict(x1=w1, w1=x1, x2=w2, w2=x2, b=1.0)",
