@@ -272,6 +272,19 @@ def test_step_size_explorer_at_the_highest_learning_rate(page):
         arg=before, timeout=WAIT)
     assert text(page, verdict) == "diverged"
     plot_fits(page, "step-size-explorer", 1)
+    # The most steps at the largest rate: the loss turns inf, and the plot must redraw
+    # (a crash in the redraw left the previous picture up while the table said "diverged").
+    before_plot, before_steps = plot.get_attribute("src"), text(page, ".mgc-step-size-explorer td[data-name='steps']")
+    slide_to_end(page, "mgc-step-size-explorer-steps", "End")
+    wait_for_change(page, ".mgc-step-size-explorer td[data-name='steps']", before_steps)
+    assert text(page, ".mgc-step-size-explorer td[data-name='steps']") == "200"
+    # the picture of this run: its step axis reaches past the 30 steps of the one before
+    page.wait_for_function(
+        "() => Number(document.querySelector('.mgc-step-size-explorer img.mgc-plot')"
+        ".getAttribute('data-axes1').split(',')[1]) > 31", timeout=WAIT)
+    assert plot.get_attribute("src") != before_plot and text(page, verdict) == "diverged"
+    plot_fits(page, "step-size-explorer", 1)
+    page.locator(".mgc-step-size-explorer").screenshot(path=str(ARTIFACTS / "step-size-mlp-200-steps.png"))
 
 
 def test_backprop_stepper_names_nodes_and_keeps_its_height(page):

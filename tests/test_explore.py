@@ -1,6 +1,7 @@
 """Explorers: move a control from code and check what the widget now shows."""
 
 import html
+import math
 import re
 
 import pytest
@@ -358,3 +359,35 @@ def test_stepper_matches_backward_on_a_larger_graph():
         v.grad = 0.0
     y.backward()
     assert stepped == pytest.approx(x.grad)
+
+
+@pytest.mark.parametrize("problem", explore.StepSizeExplorer.PROBLEMS)
+def test_step_size_every_slider_extreme_draws_and_agrees_with_the_table(problem):
+    """The lecture promises 'diverged' rather than a crash: every corner of the controls, through the sliders."""
+    ex = explore.step_size_explorer(problem=problem, steps=30)
+    rates = [rate for _, rate in ex.lr_slider.options]
+    for steps in (ex.steps_slider.min, ex.steps_slider.max):
+        for lr in (rates[0], rates[-1], 0.34):
+            ex.steps_slider.value = steps
+            ex.lr_slider.value = lr  # an exception in the redraw propagates from here
+            verdict = cell(ex.readout.value, "verdict")
+            assert ex._verdict.get_text() == verdict == ex.state()["verdict"], (problem, steps, lr)
+            gaps = ex.state()["gaps"]
+            left = [k for k, g in enumerate(gaps) if not (math.isfinite(g) and g <= 1e12)]
+            marker_x, marker_y = ex._blowup.get_data()
+            assert list(marker_x) == left[:1], (steps, lr)  # the step where the loss left the plot ...
+            if left:
+                assert marker_y[0] == ex._canvas.axes[1].get_ylim()[1] <= 1e14  # ... on the top edge
+            if not all(math.isfinite(g) for g in gaps):
+                assert verdict == "diverged" and left
+
+
+def test_step_size_an_iterate_that_leaves_the_panel_is_marked_on_its_edge():
+    ex = explore.step_size_explorer(steps=30, lr=0.34)
+    xs = ex.state()["xs"]
+    lo, hi = ex.x_range
+    assert any(not lo <= x <= hi for x in xs)
+    edge_x, _ = ex._escaped.get_data()
+    assert list(edge_x) in ([lo], [hi])
+    ex.lr_slider.value = 0.05  # stays inside: no marker
+    assert len(ex._escaped.get_data()[0]) == 0

@@ -15,6 +15,7 @@ from .derivative import lecture_polynomial
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.32, 0.33,
                   0.34, 0.35, 0.4, 0.5, 0.7, 1.0, 2.0, 5.0, 10.0)
 GAP_FLOOR = 1e-16  # a gap of exactly 0 cannot sit on a log axis; it is drawn here
+GAP_CEILING = 1e12  # a gap beyond this has left the picture: drawn as gone, with a marker
 
 
 def describe_run(losses, grad_norms, moves=None, tol=1e-4):
@@ -185,6 +186,7 @@ class StepSizeExplorer(widgets.VBox):
         grid = [lo + (hi - lo) * i / 200 for i in range(201)]
         self._curve, = left.plot(grid, [self.f(g) for g in grid], color="black", lw=1.2)
         self._iterates, = left.plot([], [], "-o", color="tab:red", ms=3, lw=0.8)
+        self._escaped, = left.plot([], [], ">", color="tab:red", ms=10, clip_on=False)
         self._mlp_note = left.text(
             0.5, 0.5, "MLP(3, [4, 4, 1]), tanh,\nMSE on the lecture's 4 samples",
             fontsize=10, ha="center", va="center", transform=left.transAxes)
@@ -193,8 +195,8 @@ class StepSizeExplorer(widgets.VBox):
         self._gap, = right.plot([], [], "-", color="tab:blue", lw=1.4, marker=".", ms=3)
         self._blowup, = right.plot([], [], "^", color="tab:red", ms=9, clip_on=False)
         self._verdict = right.text(0.5, 1.03, "", transform=right.transAxes, ha="center", fontsize=10)
-        self._canvas.animate(self._curve, self._iterates, self._mlp_note, self._gap, self._blowup,
-                             self._verdict)
+        self._canvas.animate(self._curve, self._iterates, self._escaped, self._mlp_note, self._gap,
+                             self._blowup, self._verdict)
         right.set_yscale("log")
         right.yaxis.set_major_formatter(FuncFormatter(_compact))
         right.yaxis.set_minor_locator(LogLocator(subs=()))
@@ -206,29 +208,36 @@ class StepSizeExplorer(widgets.VBox):
         one_d = s["xs"] is not None
         self._curve.set_visible(one_d)
         self._iterates.set_visible(one_d)
+        self._escaped.set_visible(one_d)
         self._mlp_note.set_visible(not one_d)
         left.axison = one_d
         if one_d:
             lo, hi = self.x_range
             shown = [(x, y) for x, y in zip(s["xs"], s["losses"]) if lo <= x <= hi]
             self._iterates.set_data([x for x, _ in shown], [y for _, y in shown])
+            # The first iterate beyond the panel: a red arrowhead on the edge it crossed.
+            gone = next((x for x in s["xs"] if not lo <= x <= hi), None)
+            edge = None if gone is None else (hi if not gone < lo else lo)
+            self._escaped.set_data([edge] if edge is not None else [], [self.f(edge)] if edge is not None else [])
+            self._escaped.set_marker(">" if edge == hi else "<")
             left.set_title("iterates on the curve", fontsize=10)
             right.set_ylabel("f(x) − min f (log scale)")
         else:
             left.set_title("")
             right.set_ylabel("loss (log scale)")
         steps = list(range(len(s["gaps"])))
-        gaps = [max(g, GAP_FLOOR) if math.isfinite(g) else math.nan for g in s["gaps"]]
+        # Beyond GAP_CEILING a run has left any useful picture: drawn as gone, like inf and nan.
+        gaps = [max(g, GAP_FLOOR) if math.isfinite(g) and g <= GAP_CEILING else math.nan for g in s["gaps"]]
         self._gap.set_data(steps, gaps)
         finite = [g for g in gaps if math.isfinite(g)] or [1.0]
         low, high = min(finite), max(finite)
-        # A run that blew up: a red marker at the top edge where the loss left the plot.
-        blown = [k for k, g in zip(steps, s["gaps"]) if not math.isfinite(g)]
-        self._blowup.set_data(blown[:1], [top] if blown else [])
         # A fixed range that grows only when a run leaves it: the same picture for neighbouring
         # learning rates, and the axes need redrawing only when a run blows up.
         bottom, top = decade_limits(min(low, self.GAP_RANGE[one_d][0]), max(high, self.GAP_RANGE[one_d][1]))
         right.set_ylim(bottom, top)
+        # A run that blew up: a red marker at the top edge, at the step where the loss left the plot.
+        blown = [k for k, g in zip(steps, gaps) if not math.isfinite(g)]
+        self._blowup.set_data(blown[:1], [top] if blown else [])
         right.set_xlim(-0.5, max(steps[-1], 1) + 0.5)
         decades = math.log10(top / bottom)
         subs = (1.0,) if decades > 3 else (1.0, 2.0, 5.0) if decades > 1 else tuple(range(1, 10))
