@@ -391,3 +391,58 @@ def test_step_size_an_iterate_that_leaves_the_panel_is_marked_on_its_edge():
     assert list(edge_x) in ([lo], [hi])
     ex.lr_slider.value = 0.05  # stays inside: no marker
     assert len(ex._escaped.get_data()[0]) == 0
+
+
+def test_step_size_controls_at_every_extreme_record_no_widget_error():
+    """Every problem x every control's min and max, moved as the page moves them; no error anywhere.
+
+    An exception raised while a slider moves in the browser goes to the kernel's log, not the cell;
+    the explorer also keeps it in ``errors`` and shows it, so this test sees what the log would.
+    """
+    ex = explore.step_size_explorer()
+    rates = [rate for _, rate in ex.lr_slider.options]
+    for problem in ex.PROBLEMS:
+        ex.problem.value = problem
+        for steps in (ex.steps_slider.min, ex.steps_slider.max):
+            ex.steps_slider.value = steps
+            for lr in (rates[0], rates[-1]):
+                ex.lr_slider.value = lr
+                assert ex.errors == [], (problem, steps, lr)
+                assert ex._verdict.get_text() == ex.state()["verdict"]
+    assert ex.error_note.layout.display == "none"
+
+
+def test_step_size_an_error_in_the_redraw_is_shown_and_kept(monkeypatch):
+    ex = explore.step_size_explorer()
+
+    def broken(_state):
+        raise UnboundLocalError("cannot access local variable 'top'")
+
+    monkeypatch.setattr(ex, "_draw", broken)
+    with pytest.raises(UnboundLocalError):
+        ex.lr_slider.value = 10.0
+    assert ex.errors == ["UnboundLocalError: cannot access local variable 'top'"]
+    assert ex.error_note.layout.display is None and "top" in ex.error_note.value
+
+
+def test_step_size_a_run_that_stops_early_says_so_on_the_plot():
+    ex = explore.step_size_explorer(steps=200, lr=10.0)
+    kept = len(ex.state()["gaps"]) - 1
+    assert kept < 200 and ex.state()["verdict"] == "diverged"
+    assert ex._stopped.get_text() == f"stopped at step {kept} of 200: overflow"
+    assert ex._canvas.axes[1].get_xlim()[1] == 200.5  # the axis still spans the steps asked for
+    ex.lr_slider.value = 0.1
+    assert ex._stopped.get_text() == ""
+
+
+def test_step_size_mlp_behaviours_are_the_ones_lecture_6_names():
+    """Lecture 6 'Try it': at 200 steps the MLP crawls below 0.01, converges up to 0.4, diverges from 0.5, no zig-zag."""
+    ex = explore.step_size_explorer(problem="MLP on the toy set", steps=200)
+    seen = {}
+    for _, lr in ex.lr_slider.options:
+        ex.lr_slider.value = lr
+        seen[lr] = ex.state()["verdict"]
+    assert all(v == "slow crawl" for lr, v in seen.items() if lr < 0.01)
+    assert all(v.startswith("converg") for lr, v in seen.items() if 0.01 <= lr <= 0.4)
+    assert all(v == "diverged" for lr, v in seen.items() if lr >= 0.5)
+    assert not any("zig-zag" in v or v == "oscillating" for v in seen.values())

@@ -9,6 +9,7 @@ that what is drawn lies inside the axes.
 """
 
 import base64
+import functools
 import html
 import io
 import math
@@ -109,6 +110,34 @@ class Canvas:
             'style="max-width:100%;height:auto" '
             f'{" ".join(attributes)} src="data:image/png;base64,{source}">')
         return png
+
+
+def error_note():
+    """A hidden line for a widget's own errors; ``shows_errors`` fills it and makes it visible."""
+    return widgets.HTML(layout=widgets.Layout(display="none"))
+
+
+def shows_errors(method):
+    """Wrap a widget's callback so that an exception in it cannot vanish.
+
+    ipywidgets sends an exception raised while a slider moves (or a button is
+    clicked) in the browser to the kernel's log, where a student never looks,
+    and the picture silently stays as it was. Here the exception is also kept
+    in ``widget.errors`` (tests assert that list stays empty) and shown in red
+    in ``widget.error_note``; then it is raised again as before.
+    """
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            message = f"{type(error).__name__}: {error}"
+            self.errors.append(message)
+            self.error_note.value = (f"<span style='color:#b00020'>The widget hit an error and its picture may be "
+                                     f"out of date: {html.escape(message)}</span>")
+            self.error_note.layout.display = None
+            raise
+    return guarded
 
 
 def mark(widget, name, **controls):

@@ -6,7 +6,8 @@ import ipywidgets as widgets
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..engine import Value
-from .common import (PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, decade_limits, fmt, integer_ticks,
+from .common import (PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, decade_limits, error_note, fmt,
+                     integer_ticks, shows_errors,
                      slider_layout, table)
 from .derivative import lecture_polynomial
 
@@ -137,13 +138,14 @@ class StepSizeExplorer(widgets.VBox):
         self.steps_slider = widgets.IntSlider(value=steps, min=1, max=200, description="steps",
                                               layout=slider_layout())
         self.readout = widgets.HTML()
+        self.errors, self.error_note = [], error_note()
         self._setup_plot()
         self.plot = self._canvas.widget
         super().__init__([
             widgets.HTML("<b>Step-size explorer</b>: how big a step should gradient descent take?"),
             self.problem,
             widgets.HBox([self.lr_slider, self.steps_slider], layout={"flex_flow": "row wrap"}),
-            self.readout, self.plot])
+            self.readout, self.error_note, self.plot])
         mark(self, "step-size-explorer", problem=self.problem, lr=self.lr_slider, steps=self.steps_slider)
         for control in (self.problem, self.lr_slider, self.steps_slider):
             control.observe(self._update, names="value")
@@ -169,6 +171,7 @@ class StepSizeExplorer(widgets.VBox):
         return {"lr": lr, "steps": steps, "xs": xs, "losses": losses, "grads": grads, "gaps": gaps,
                 "verdict": verdict, "final_loss": losses[-1]}
 
+    @shows_errors
     def _update(self, _change=None):
         s = self.state()
         self.readout.value = table(
@@ -195,8 +198,10 @@ class StepSizeExplorer(widgets.VBox):
         self._gap, = right.plot([], [], "-", color="tab:blue", lw=1.4, marker=".", ms=3)
         self._blowup, = right.plot([], [], "^", color="tab:red", ms=9, clip_on=False)
         self._verdict = right.text(0.5, 1.03, "", transform=right.transAxes, ha="center", fontsize=10)
+        self._stopped = right.text(0.98, 0.04, "", transform=right.transAxes, ha="right", fontsize=9,
+                                   color="tab:red")
         self._canvas.animate(self._curve, self._iterates, self._escaped, self._mlp_note, self._gap,
-                             self._blowup, self._verdict)
+                             self._blowup, self._verdict, self._stopped)
         right.set_yscale("log")
         right.yaxis.set_major_formatter(FuncFormatter(_compact))
         right.yaxis.set_minor_locator(LogLocator(subs=()))
@@ -238,7 +243,11 @@ class StepSizeExplorer(widgets.VBox):
         # A run that blew up: a red marker at the top edge, at the step where the loss left the plot.
         blown = [k for k, g in zip(steps, gaps) if not math.isfinite(g)]
         self._blowup.set_data(blown[:1], [top] if blown else [])
-        right.set_xlim(-0.5, max(steps[-1], 1) + 0.5)
+        # A run that stopped early (its numbers overflowed) keeps the axis of the steps asked for,
+        # and says where it stopped, instead of quietly drawing a shorter run.
+        right.set_xlim(-0.5, max(s["steps"], 1) + 0.5)
+        stopped = steps[-1] < s["steps"]
+        self._stopped.set_text(f"stopped at step {steps[-1]} of {s['steps']}: overflow" if stopped else "")
         decades = math.log10(top / bottom)
         subs = (1.0,) if decades > 3 else (1.0, 2.0, 5.0) if decades > 1 else tuple(range(1, 10))
         right.yaxis.set_major_locator(LogLocator(subs=subs, numticks=8))
