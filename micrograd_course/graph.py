@@ -96,9 +96,10 @@ def _escape(text):
     return text
 
 
-# Drawings are scaled to fit this many CSS pixels (a notebook column), but never below
-# MIN_SCALE of their natural size: smaller text would be unreadable, so a big graph scrolls.
-FIT_WIDTH = 820
+# Drawings are laid out for a notebook column this many CSS pixels wide: JupyterLab at 1024 px
+# with the file browser open leaves about 590. A drawing is shrunk to fit that, but never below
+# MIN_SCALE of its natural size (11 pt labels stay at least 10 px): a bigger graph scrolls.
+FIT_WIDTH = 590
 MIN_SCALE = 0.7
 _PX_PER_PT = 4 / 3  # browsers draw 1pt as 1.333 CSS pixels
 
@@ -111,24 +112,33 @@ class GraphDrawing(graphviz.Digraph):
     """
 
     def svg(self, inline=False, fit_width=FIT_WIDTH):
-        """The drawing as SVG text, sized for a page ``fit_width`` pixels wide.
+        """The drawing as SVG text, sized for a column ``fit_width`` pixels wide.
 
         A drawing narrower than that keeps its natural size; a wider one is
         shrunk to fit, but never below ``MIN_SCALE``, so its text stays
-        readable and the page scrolls instead. ``inline=True`` drops the XML
-        prolog and wraps the SVG in a horizontally scrolling block, for HTML.
+        readable and the page scrolls instead. The ``viewBox`` graphviz writes
+        lets the browser scale the picture; ``max-width:100%`` asks it to
+        where the SVG sits in the page itself.
+
+        ``inline=True`` (for HTML, as the widgets use it) wraps the SVG in a
+        horizontally scrolling block and makes it follow the column: 100 % of
+        its width, at most the natural size, at least ``MIN_SCALE`` of it.
         """
         svg = self.pipe(format="svg", encoding="utf-8")
         svg = svg[svg.index("<svg"):]  # the XML prolog and comments are not wanted in HTML
         match = re.match(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
-        if match:
-            width, height = (float(g) * _PX_PER_PT for g in match.groups())
-            scale = max(MIN_SCALE, min(1.0, fit_width / width))
-            svg = svg.replace(match.group(0),
-                              f'<svg width="{width * scale:.0f}px" height="{height * scale:.0f}px"', 1)
+        if not match:
+            return svg
+        width, height = (float(g) * _PX_PER_PT for g in match.groups())
         if inline:
+            sized = (f'<svg width="100%" preserveAspectRatio="xMinYMin meet" '
+                     f'style="max-width:{width:.0f}px;min-width:{width * MIN_SCALE:.0f}px;height:auto"')
+            svg = svg.replace(match.group(0), sized, 1)
             return f'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">{svg}</div>'
-        return svg
+        scale = max(MIN_SCALE, min(1.0, fit_width / width))
+        sized = (f'<svg width="{width * scale:.0f}px" height="{height * scale:.0f}px" '
+                 f'style="max-width:100%;height:auto"')
+        return svg.replace(match.group(0), sized, 1)
 
     def _repr_image_svg_xml(self):
         return self.svg()

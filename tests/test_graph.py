@@ -108,13 +108,14 @@ def chain(n):
 
 
 def test_a_notebook_shows_a_small_graph_at_its_natural_size():
-    L, _ = lecture_expression()
-    width, height, natural = svg_size(draw_graph(L)._repr_image_svg_xml())
+    small = Value(2.0, label="a") * Value(3.0, label="b")
+    width, height, natural = svg_size(draw_graph(small)._repr_image_svg_xml())
     assert natural < graph.FIT_WIDTH and width == pytest.approx(natural, abs=1)
 
 
 def test_a_wide_graph_is_shrunk_to_the_page_but_text_stays_readable():
-    wide = draw_graph(chain(2))._repr_image_svg_xml()
+    x = Value(0.5, label="x")
+    wide = draw_graph((x * 0.9).tanh() + x)._repr_image_svg_xml()
     width, _, natural = svg_size(wide)
     assert natural > graph.FIT_WIDTH and width <= graph.FIT_WIDTH
     assert width >= graph.MIN_SCALE * natural - 1
@@ -158,3 +159,18 @@ def test_bad_override_path_names_the_variable(monkeypatch):
     monkeypatch.setenv(graph.ENV_VARIABLE, "/nonexistent/dot")
     with pytest.raises(graph.GraphvizNotFoundError, match="MICROGRAD_COURSE_DOT is set to '/nonexistent/dot'"):
         draw_graph(Value(1.0))
+
+
+def test_an_inline_drawing_follows_the_column_between_a_readable_minimum_and_its_natural_size():
+    """Widgets show graphs inline: width 100 % of the column, never wider than natural, never below MIN_SCALE."""
+    svg = draw_graph(chain(3)).svg(inline=True)
+    natural = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) [\d.]+"', svg).group(1)) * 4 / 3
+    style = re.search(r'<svg width="100%" preserveAspectRatio="xMinYMin meet" style="([^"]+)"', svg).group(1)
+    assert f"max-width:{natural:.0f}px" in style
+    assert f"min-width:{natural * graph.MIN_SCALE:.0f}px" in style and "height:auto" in style
+
+
+def test_drawings_are_laid_out_for_a_590_px_column():
+    assert graph.FIT_WIDTH == 590  # JupyterLab at 1024 px with the file browser open
+    svg = draw_graph(chain(2)).svg()
+    assert 'style="max-width:100%;height:auto"' in svg and "viewBox=" in svg
