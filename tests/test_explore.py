@@ -446,3 +446,16 @@ def test_step_size_mlp_behaviours_are_the_ones_lecture_6_names():
     assert all(v.startswith("converg") for lr, v in seen.items() if 0.01 <= lr <= 0.4)
     assert all(v == "diverged" for lr, v in seen.items() if lr >= 0.5)
     assert not any("zig-zag" in v or v == "oscillating" for v in seen.values())
+
+
+def test_stepper_says_done_at_the_end_and_draws_the_graph_right_under_its_buttons():
+    L, _ = lecture_graph()
+    stepper = explore.backprop_stepper(L)
+    assert stepper.children.index(stepper.graph) == 2 < stepper.children.index(stepper.readout)
+    for _ in range(len(stepper.order) - 1):
+        stepper.step_button.click()
+        assert 'data-name="done"' not in stepper.readout.value
+    stepper.step_button.click()
+    assert "<b>done</b>: all 3 steps run" in stepper.readout.value
+    stepper.back_button.click()
+    assert 'data-name="done"' not in stepper.readout.value

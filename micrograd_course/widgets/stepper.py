@@ -62,14 +62,15 @@ class BackpropStepper(widgets.VBox):
         self.step_button = widgets.Button(description="step ▶", button_style="primary")
         self.reset_button = widgets.Button(description="reset")
         most_inputs = max((len(v._prev) for v in self.order), default=0)
-        # Fixed height: one line for the step, one per child written; nothing jumps as you step.
+        # Fixed height: one line for the step, one per child written, one for "done". It sits
+        # below the graph, so the graph starts right under the buttons and nothing jumps as you step.
         self.readout = widgets.HTML(layout={"height": f"{LINE_HEIGHT * (most_inputs + 2)}px"})
         self.graph = widgets.HTML()
         super().__init__([
             widgets.HTML("<b>Backprop stepper</b>: one node's chain rule at a time "
                          "(unlabelled values are named n1, n2, ... and constants k1, k2, ... in the graph)"),
             widgets.HBox([self.back_button, self.step_button, self.reset_button]),
-            self.readout, self.graph])
+            self.graph, self.readout])
         mark(self, "backprop-stepper", back=self.back_button, step=self.step_button,
              reset=self.reset_button, readout=self.readout)
         self.step_button.on_click(lambda _b: self.step())
@@ -124,6 +125,9 @@ class BackpropStepper(widgets.VBox):
                      f"→ {fmt(child.grad)}")
             lines.append(f'<p style="margin:0;font-family:monospace" data-name="writes">'
                          f"{html.escape(write)}</p>")
+        if self.position == len(self.order):
+            lines.append(f'<p style="margin:0" data-name="done"><b>done</b>: all {len(self.order)} steps run; '
+                         "every grad now holds what backward() would give (reset to start again)</p>")
         return "".join(lines)
 
     def _update(self):
