@@ -459,3 +459,20 @@ def test_stepper_says_done_at_the_end_and_draws_the_graph_right_under_its_button
     assert "<b>done</b>: all 3 steps run" in stepper.readout.value
     stepper.back_button.click()
     assert 'data-name="done"' not in stepper.readout.value
+
+
+def test_wiggle_markers_at_the_slider_ends_sit_inside_the_frame():
+    """At h = ±1 the two points the plot is about are drawn whole, not half-clipped on the frame."""
+    ex = explore.wiggle_explorer(lambda a, b, c, f: (a * b + c) * f, a=2.0, b=-3.0, c=10.0, f=-2.0)
+    ax = ex._canvas.axes[0]
+    for name, slider in ex.sliders.items():
+        ex.selected.value = name
+        for h in (slider.min, slider.max):
+            slider.value = h
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            for marker in (ex._marker, ex._predicted_marker):
+                (x,), (y,) = marker.get_data()
+                assert x0 + 0.02 * (x1 - x0) < x < x1 - 0.02 * (x1 - x0), (name, h)
+                assert y0 + 0.02 * (y1 - y0) < y < y1 - 0.02 * (y1 - y0), (name, h)
+        slider.value = 0.0
+    assert ex.errors == []

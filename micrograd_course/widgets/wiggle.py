@@ -5,7 +5,8 @@ import math
 import ipywidgets as widgets
 
 from ..engine import Value, topological_order
-from .common import PAGE_WIDTH, WIDE_LABEL, mark, Canvas, data_range, fmt, graph_svg, round_limits, table
+from .common import (PAGE_WIDTH, WIDE_LABEL, mark, Canvas, data_range, error_note, fmt, graph_svg, round_limits,
+                     shows_errors, table)
 
 
 class WiggleExplorer(widgets.VBox):
@@ -35,13 +36,15 @@ class WiggleExplorer(widgets.VBox):
         self.selected = widgets.Dropdown(options=list(self.leaves), description="plot against h of",
                                          style=WIDE_LABEL, layout={"width": "330px"})
         self.readout = widgets.HTML()
+        self.errors, self.error_note = [], error_note()
         self.graph = widgets.HTML()
         self.base_output, self.base_grads = self._evaluate({})
         self._setup_plot()
         self.plot = self._canvas.widget
         controls = widgets.VBox(list(self.sliders.values()) + [self.selected], layout={"width": "340px"})
         children = [widgets.HTML("<b>Wiggle explorer</b>: nudge a leaf by h and watch the output"),
-                    widgets.HBox([controls, self.plot], layout={"flex_flow": "row wrap"}), self.readout]
+                    widgets.HBox([controls, self.plot], layout={"flex_flow": "row wrap"}),
+                    self.error_note, self.readout]
         if show_graph:
             children += [widgets.HTML(
                 "The graph at the nudged point (nudged leaves in gold). Its data and grads are taken "
@@ -90,6 +93,7 @@ class WiggleExplorer(widgets.VBox):
             "difference": difference, "nudged_root": nudged,
         }
 
+    @shows_errors
     def _update(self, _change=None):
         s = self.state()
         rows = [[("leaf", n), (f"h_{n}", fmt(h)), (f"grad_{n}", fmt(s["grads"][n])),
@@ -135,10 +139,14 @@ class WiggleExplorer(widgets.VBox):
         self._marker.set_data([h_now], [s["output"]])
         self._predicted_marker.set_data([h_now], [s["base"] + s["predicted"]])
         ax.set_xlabel(f"h of {name} (grad at base {grad:.3g}; other nudges held)")
-        ax.set_xlim(-self.max_nudge, self.max_nudge)
+        # A margin on every side, so the markers at h = ±max_nudge sit inside the frame, not on it.
+        pad = 0.06 * self.max_nudge
+        ax.set_xlim(-self.max_nudge - pad, self.max_nudge + pad)
         values = [v for v in outputs + predictions if math.isfinite(v)]
         if values:
-            ax.set_ylim(*round_limits(min(values), max(values)))
+            low, high = min(values), max(values)
+            room = 0.06 * (high - low) or 0.5
+            ax.set_ylim(*round_limits(low - room, high + room))
         return self._canvas.show({0: data_range(self._hs * 2, outputs + predictions)} if values else None)
 
 
