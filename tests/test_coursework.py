@@ -155,3 +155,32 @@ def test_a_test_that_needs_a_missing_module_is_unavailable_not_failed():
     assert row["unavailable"] == "needs a_module_nobody_has (not installed)" and row["earned"] == 0
     assert "n/a  needs a module nobody has" in framework.format_result(result)
     assert "FAIL" not in framework.format_result(result)
+
+
+class _StudentValue:
+    """A student's Value before exercises 4.1 and 4.2: abs still a stub, log not yet defined (its cell not run)."""
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data, self.grad, self._prev, self._op = data, 0.0, set(_children), _op
+        self._backward = lambda: None
+
+    def abs(self):
+        raise NotImplementedError("Exercise 4.1: abs with its gradient")
+
+
+def _feedback(exercise_id):
+    from micrograd_course.coursework import framework
+    exercise = framework.load_all()[exercise_id]
+    return framework.format_result(framework._self_check(exercise, {"Value": _StudentValue}, seed=1))
+
+
+def test_an_unfinished_exercise_says_so_once_and_does_not_name_itself():
+    text = _feedback("4.1")
+    assert text.count("NotImplementedError") == 1, text
+    assert "write that one first" not in text  # 4.1 is this exercise, not an earlier one
+    assert "FAIL 4 tests (" in text
+
+
+def test_checking_before_the_exercise_cell_ran_says_run_the_cell_above_once():
+    text = _feedback("4.2")
+    assert text.count("run the cell above") == 1 and "AttributeError" not in text, text

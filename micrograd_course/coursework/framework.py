@@ -30,6 +30,7 @@ import numbers
 import pathlib
 import pkgutil
 import random
+import re
 import sys
 import traceback
 
@@ -237,6 +238,10 @@ def error_hint(error):
         return "not done yet: replace the `raise NotImplementedError` with your code"
     if name == "KeyboardInterrupt":
         return "your code ran too long and was stopped (an endless loop?)"
+    missing = re.fullmatch(r"'(\w+)' object has no attribute '(\w+)'", message)
+    if name == "AttributeError" and missing:
+        return (f"`{missing[1]}` has no `{missing[2]}` yet: run the cell above that defines it "
+                f"(the exercise's cell), then check again")
     where = f" (line {error['line']}: {error.get('code', '')!r})" if error.get("line") else ""
     return f"your code raised {name}: {message}{where}"
 
@@ -315,6 +320,9 @@ def judge(exercise, case, reply, reveal=True, failing_after=()):
                 row["earned"] = test.points
             except Fail as failure:
                 row["hint"] = failure.look + (f" ({failure.detail})" if reveal and failure.detail else "")
+                # An exercise's own NotImplementedError: "write that one first" would name itself.
+                if row["hint"].startswith(f"not done yet: Exercise {exercise.id} still raises"):
+                    row["hint"] = "not done yet: replace the `raise NotImplementedError` with your code"
                 row["hidden"] = bool(failure.detail) and not reveal
             except Exception as error:  # the reply had an unexpected shape: a wrong answer, not a crash
                 row["hint"] = f"your answer has an unexpected form ({type(error).__name__}: {error})"
@@ -383,8 +391,21 @@ def format_result(result):
     if result["earned"] == result["points"]:
         return f"{head}. Well done."
     lines = [head]
+    # Tests that fail for one reason (an unfinished exercise, a cell not run) share one line.
+    by_hint = {}
+    for row in result["tests"]:
+        failing = row["earned"] < row["points"] and not row.get("unavailable")
+        if failing and row["hint"]:
+            by_hint.setdefault(row["hint"], []).append(row["test"])
+    said = set()
     for row in result["tests"]:
         mark = "ok  " if row["earned"] == row["points"] else "n/a " if row.get("unavailable") else "FAIL"
+        names = by_hint.get(row["hint"], []) if mark == "FAIL" else []
+        if len(names) > 1:
+            if row["hint"] not in said:
+                said.add(row["hint"])
+                lines.append(f"  FAIL {len(names)} tests ({', '.join(names)}): {row['hint']}")
+            continue
         lines.append(f"  {mark} {row['test']}" + (f": {row['hint']}" if row["hint"] else ""))
     if result["note"]:
         lines.append(f"  note: {result['note']}")
