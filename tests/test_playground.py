@@ -181,3 +181,14 @@ def test_async_training_runs_in_chunks_and_can_be_stopped():
     asyncio.run(run_and_pause())
     assert pg.steps_done == 6
     assert pg.train_button.description == "▶ train"
+
+
+def test_every_batch_size_can_be_chosen_and_one_step_is_singular():
+    pg = small(batch_size=0)
+    for size in range(1, 10):
+        pg.batch_size.value = size
+        assert pg.batch_size.value == size  # no snapping to a multiple of 10 (1 used to become 0)
+    pg.step(1)
+    assert "1</span> step ·" in pg.status.value
+    pg.step(1)
+    assert "2</span> steps ·" in pg.status.value
