@@ -204,6 +204,16 @@ def integer_ticks(axis):
     axis.set_major_locator(MaxNLocator(integer=True, nbins=6))
 
 
+def graph_box():
+    """The HTML widget a graph drawing goes in: as wide as the column and no wider.
+
+    Without ``min_width: 0`` and its own scrolling the widget grows to the drawing's readable minimum
+    width and pushes the whole explorer past the page; with them, the drawing
+    scrolls sideways instead.
+    """
+    return widgets.HTML(layout=widgets.Layout(min_width="0", max_width="100%", overflow="auto"))
+
+
 def graph_svg(root, **kwargs):
     """The drawing of ``root`` as inline SVG that shrinks to the widget's width."""
     return draw_graph(root, **kwargs).svg(inline=True)

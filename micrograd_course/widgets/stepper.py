@@ -5,7 +5,7 @@ import html
 import ipywidgets as widgets
 
 from ..engine import topological_order
-from .common import fmt, graph_svg, mark
+from .common import fmt, graph_box, graph_svg, mark
 
 _RULES = {
     "+": "passes its grad through unchanged",
@@ -64,8 +64,8 @@ class BackpropStepper(widgets.VBox):
         most_inputs = max((len(v._prev) for v in self.order), default=0)
         # Fixed height: one line for the step, one per child written, one for "done". It sits
         # below the graph, so the graph starts right under the buttons and nothing jumps as you step.
-        self.readout = widgets.HTML(layout={"height": f"{LINE_HEIGHT * (most_inputs + 2)}px"})
-        self.graph = widgets.HTML()
+        self.readout = widgets.HTML(layout={"min_height": f"{LINE_HEIGHT * (most_inputs + 2)}px"})
+        self.graph = graph_box()
         super().__init__([
             widgets.HTML("<b>Backprop stepper</b>: one node's chain rule at a time "
                          "(unlabelled values are named n1, n2, ... and constants k1, k2, ... in the graph)"),

@@ -5,7 +5,8 @@ import math
 import ipywidgets as widgets
 
 from ..engine import Value, topological_order
-from .common import (PAGE_WIDTH, WIDE_LABEL, mark, Canvas, data_range, error_note, fmt, graph_svg, round_limits,
+from .common import (PAGE_WIDTH, WIDE_LABEL, mark, Canvas, data_range, error_note, fmt, graph_box, graph_svg,
+                     round_limits,
                      shows_errors, table)
 
 
@@ -37,7 +38,7 @@ class WiggleExplorer(widgets.VBox):
                                          style=WIDE_LABEL, layout={"width": "330px"})
         self.readout = widgets.HTML()
         self.errors, self.error_note = [], error_note()
-        self.graph = widgets.HTML()
+        self.graph = graph_box()
         self.base_output, self.base_grads = self._evaluate({})
         self._setup_plot()
         self.plot = self._canvas.widget
