@@ -192,3 +192,10 @@ def test_every_batch_size_can_be_chosen_and_one_step_is_singular():
     assert "1</span> step ·" in pg.status.value
     pg.step(1)
     assert "2</span> steps ·" in pg.status.value
+
+
+def test_four_wide_layers_at_lr_0_1_do_not_diverge_at_the_first_step():
+    pg = small(hidden="64,64,64,64", lr=0.1, n_samples=16)
+    assert all(abs(w.data) <= (3 / 64) ** 0.5 for w in pg.model.layers[1].neurons[0].w)
+    pg.step(2)
+    assert not pg.diverged and "ok" in pg.status.value

@@ -56,6 +56,21 @@ def parse_sizes(text):
     return sizes
 
 
+def scale_initial_weights(model):
+    """Shrink each neuron's starting weights to variance 1/fan_in (LeCun), never growing them.
+
+    The MLP starts every weight uniform in [-1, 1] (variance 1/3), which is fine for
+    2 inputs but makes a 64-wide layer's sums about 5 times larger than its inputs:
+    four such layers start with outputs in the thousands and diverge at the first step.
+    Scaled by sqrt(3 / fan_in), a layer keeps the size of what goes through it.
+    """
+    for layer in model.layers:
+        for neuron in layer.neurons:
+            scale = min(1.0, math.sqrt(3 / len(neuron.w)))
+            for w in neuron.w:
+                w.data *= scale
+
+
 def numpy_forward(model, points):
     """The MLP's outputs for many points at once, with numpy (for drawing only).
 
@@ -170,6 +185,7 @@ class TrainingPlayground(widgets.VBox):
         self.x_test, self.y_test = xs[:n_test], ys[:n_test]  # the data sets come shuffled
         self.x_train, self.y_train = xs[n_test:], ys[n_test:]
         self.model = MLP(2, sizes + [1], activation=self.activation.value, seed=seed)
+        scale_initial_weights(self.model)
         self.rng = random.Random(seed)
         self.steps_done = 0
         self.train_losses, self.test_losses = [], []
