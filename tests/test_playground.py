@@ -199,3 +199,15 @@ def test_four_wide_layers_at_lr_0_1_do_not_diverge_at_the_first_step():
     assert all(abs(w.data) <= (3 / 64) ** 0.5 for w in pg.model.layers[1].neurons[0].w)
     pg.step(2)
     assert not pg.diverged and "ok" in pg.status.value
+
+
+def test_a_run_that_would_take_minutes_is_announced_from_the_measured_step_time():
+    from micrograd_course.widgets.playground import slow_run_warning
+    assert slow_run_warning(None) == "" and slow_run_warning(0.05) == ""  # 50 s for 1,000 steps: no warning
+    assert "about 17 min" in slow_run_warning(1.0)
+    pg = small()
+    pg.step(1)
+    assert pg.step_seconds is not None and 'data-name="warning"' not in pg.status.value
+    pg.step_seconds = 4.4  # what 64,64,64,64 measured on the full data set
+    pg.step(0)
+    assert "about 73 min" in pg.status.value

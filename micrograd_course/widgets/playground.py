@@ -17,6 +17,7 @@ import asyncio
 import html
 import math
 import random
+import time
 import weakref
 
 import ipywidgets as widgets
@@ -40,6 +41,16 @@ DATASETS = {
 }
 
 TRAIN_LABEL, PAUSE_LABEL = "▶ train", "❚❚ pause"
+RUN_STEPS = 1000  # what one press of Train runs, at most
+SLOW_RUN_SECONDS = 60  # a run estimated to take longer than this gets a warning
+
+
+def slow_run_warning(step_seconds, steps=RUN_STEPS):
+    """A warning when ``steps`` steps at the measured ``step_seconds`` would take minutes, else ''."""
+    if step_seconds is None or step_seconds * steps <= SLOW_RUN_SECONDS:
+        return ""
+    return (f"slow: {step_seconds:.2g} s per step, so {steps:,} steps take about "
+            f"{step_seconds * steps / 60:.0f} min; fewer or smaller hidden layers, or a batch, train faster")
 
 # Every playground made in this kernel; a new one stops the others (see module docstring).
 _PLAYGROUNDS = weakref.WeakSet()
@@ -103,6 +114,8 @@ def _row(*children):
 
 class TrainingPlayground(widgets.VBox):
     """See the module docstring."""
+
+    step_seconds = None  # the last training step's time, for the slow-run warning
 
     def __init__(self, dataset="moons", noise=0.1, hidden="16,16", activation="relu", lr=0.1,
                  l2=1e-4, batch_size=0, seed=0, n_samples=200, steps_per_update=1):
@@ -188,6 +201,7 @@ class TrainingPlayground(widgets.VBox):
         scale_initial_weights(self.model)
         self.rng = random.Random(seed)
         self.steps_done = 0
+        self.step_seconds = None  # measured by the first step
         self.train_losses, self.test_losses = [], []
         self.diverged = False
         self._record()
@@ -230,11 +244,13 @@ class TrainingPlayground(widgets.VBox):
             else:
                 xs, ys = self.x_train, self.y_train
             try:
+                started = time.perf_counter()
                 loss = self._loss(xs, ys)
                 self.model.zero_grad()
                 loss.backward()
                 for p in params:
                     p.data -= self.lr.value * p.grad
+                self.step_seconds = time.perf_counter() - started  # the warning's measurement
                 self.steps_done += 1
                 self._record()
             except (OverflowError, ValueError):
@@ -280,7 +296,7 @@ class TrainingPlayground(widgets.VBox):
             if other is not self:
                 other.stop()
         self.train_button.description = PAUSE_LABEL
-        self._task = asyncio.get_event_loop().create_task(self.train_async(max_steps=1000))
+        self._task = asyncio.get_event_loop().create_task(self.train_async(max_steps=RUN_STEPS))
 
     def stop(self):
         """Pause training, if it is running."""
@@ -344,6 +360,9 @@ class TrainingPlayground(widgets.VBox):
             f'train accuracy <span data-name="train_acc">{train_acc:.0%}</span> · '
             f'test accuracy <span data-name="test_acc">{test_acc:.0%}</span> · '
             f'<span style="{colour}"><span data-name="state">{state}</span></span>')
+        warning = slow_run_warning(self.step_seconds)
+        if warning:
+            self.status.value += f' · <span style="color:#b00020" data-name="warning">{html.escape(warning)}</span>'
         self._draw()
 
     def _draw_nothing(self):
