@@ -211,3 +211,11 @@ def test_a_run_that_would_take_minutes_is_announced_from_the_measured_step_time(
     pg.step_seconds = 4.4  # what 64,64,64,64 measured on the full data set
     pg.step(0)
     assert "about 73 min" in pg.status.value
+
+
+def test_the_boundary_legend_sits_above_the_panel_not_on_the_points():
+    pg = small()
+    boundary = pg._canvas.axes[0]
+    renderer = boundary.figure.canvas.get_renderer()
+    legend = boundary.get_legend().get_window_extent(renderer)
+    assert legend.y0 >= boundary.get_window_extent(renderer).y1 - 1  # wholly above the axes

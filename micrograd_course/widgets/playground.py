@@ -323,12 +323,14 @@ class TrainingPlayground(widgets.VBox):
         # Test points: hollow squares, so they stand apart from the filled training dots.
         self._test_points = boundary.scatter([], [], s=34, marker="s", facecolors="none", linewidths=1.6)
         boundary.set(xlabel="x₁", ylabel="x₂")
-        boundary.set_title("decision boundary", fontsize=10)
+        boundary.set_title("decision boundary", fontsize=10, loc="left")
         grey = {"color": "none", "markeredgecolor": "0.25"}
         boundary.legend(handles=[
             Line2D([], [], marker="o", markerfacecolor="0.6", label="train", **grey),
             Line2D([], [], marker="s", markerfacecolor="none", markeredgewidth=1.6, label="test", **grey)],
-            fontsize=9, loc="upper right", framealpha=0.8)
+            # Above the panel, beside the title: inside it, the legend would cover points.
+            fontsize=9, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False,
+            borderaxespad=0.1, handletextpad=0.3, columnspacing=1.0)
         self._train_curve, = curves.plot([], [], label="train")
         self._test_curve, = curves.plot([], [], label="test")
         self._blowup, = curves.plot([], [], "^", color="tab:red", ms=10, clip_on=False)
