@@ -101,27 +101,35 @@ def voila_server(notebook, state_dir):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    """One Voila page with every widget, in Chromium at 1400 x 1000."""
-    state = tmp_path_factory.mktemp("voila")
-    notebook = state / "widgets.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+@contextlib.contextmanager
+def voila_page(folder, cells, viewport, ready):
+    """Voila serving a notebook of ``cells`` from ``folder``, open in Chromium; yields the page
+    once every selector in ``ready`` is on it. Requests that leave this machine are blocked."""
+    notebook = folder / "page.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebook)
     ARTIFACTS.mkdir(exist_ok=True)
-    with voila_server(notebook, state) as url, sync_api.sync_playwright() as p:
+    with voila_server(notebook, folder) as url, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, chromium_sandbox=False)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport=viewport)
             page.route("**/*", lambda route: route.continue_() if LOCAL.match(route.request.url)
                        else route.abort())
             page.goto(url, wait_until="domcontentloaded", timeout=WAIT)
-            page.wait_for_selector(".mgc-playground img.mgc-plot", timeout=WAIT)
-            page.wait_for_selector("svg .node", timeout=WAIT)
+            for selector in ready:
+                page.wait_for_selector(selector, timeout=WAIT)
             yield page
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """One Voila page with every widget, in Chromium at 1400 x 1000."""
+    with voila_page(tmp_path_factory.mktemp("voila"), CELLS, {"width": 1400, "height": 1000},
+                    [".mgc-playground img.mgc-plot", "svg .node"]) as page:
+        yield page
 
 
 # ---------------------------------------------------------------- reading the page
