@@ -189,8 +189,9 @@ class StepSizeExplorer(widgets.VBox):
             floor = 0.0
         gaps = [v - floor for v in losses]
         stopped_at, reason = stop_of(losses, steps)
-        return {"lr": lr, "steps": steps, "xs": xs, "losses": losses, "grads": grads, "gaps": gaps,
-                "verdict": verdict, "final_loss": losses[-1], "stopped_at": stopped_at, "stop_reason": reason}
+        return {"problem": self.problem.value, "lr": lr, "steps": steps, "xs": xs, "losses": losses,
+                "grads": grads, "gaps": gaps, "verdict": verdict, "final_loss": losses[-1],
+                "stopped_at": stopped_at, "stop_reason": reason}
 
     def _update(self, _change=None):
         s = self.state()
@@ -288,7 +289,8 @@ class StepSizeExplorer(widgets.VBox):
         self._stop_note.set_text(f"stopped at step {stop}:\n{s['stop_reason']}" if stop is not None else "")
         self._verdict.set_text(s["verdict"])
         self._verdict.set_color("tab:red" if s["verdict"].startswith("diverg") else "black")
-        return self._canvas.show({1: data_range(steps, gaps)})
+        return self._canvas.show({1: data_range(steps, gaps)},
+                                 {"verdict": s["verdict"], "run": f"{s['lr']:g},{s['steps']},{s['problem']}"})
 
 
 def step_size_explorer(f=lecture_polynomial, x0=-1.0, lr=0.05, steps=30, problem="1-D function"):
