@@ -424,3 +424,19 @@ def test_stepper_matches_backward_on_a_larger_graph():
         v.grad = 0.0
     y.backward()
     assert stepped == pytest.approx(x.grad)
+
+
+def test_stepper_says_done_after_the_last_step_and_only_then():
+    L, leaves = lecture_graph()
+    stepper = explore.backprop_stepper(L)
+    while stepper.position < len(stepper.order):
+        assert 'data-name="done"' not in stepper.readout.value
+        stepper.step()
+    assert cell(stepper.readout.value, "done").startswith("done")
+    expected = [v.grad for v in leaves]
+    for v in leaves:
+        v.grad = 0.0  # leaves accumulate; start backward() from zero to compare
+    L.backward()
+    assert [v.grad for v in leaves] == expected  # what "done" claims
+    stepper.back()
+    assert 'data-name="done"' not in stepper.readout.value
