@@ -111,7 +111,8 @@ class TrainingPlayground(widgets.VBox):
         self.l2 = widgets.FloatLogSlider(value=max(l2, 1e-6), base=10, min=-6, max=-1, step=0.5,
                                          description="L2 strength", style=WIDE_LABEL,
                                          readout_format=".0e", layout=slider_layout(300))
-        self.batch_size = widgets.IntSlider(value=batch_size, min=0, max=n_samples, step=10,
+        # step 1: every batch size from 1 up can be chosen (and a typed 1 stays 1, not rounded to 0)
+        self.batch_size = widgets.IntSlider(value=batch_size, min=0, max=n_samples, step=1,
                                             description="batch (0 = all)", style=WIDE_LABEL,
                                             layout=slider_layout(340))
         self.seed = widgets.IntText(value=seed, description="seed", layout={"width": "160px"})
@@ -321,7 +322,7 @@ class TrainingPlayground(widgets.VBox):
         state = "diverged: lower the learning rate and reset" if self.diverged else "ok"
         colour = "color:#b00;font-weight:bold" if self.diverged else ""
         self.status.value = (
-            f'<span data-name="steps">{self.steps_done}</span> steps · '
+            f'<span data-name="steps">{self.steps_done}</span> {"step" if self.steps_done == 1 else "steps"} · '
             f'train loss <span data-name="train_loss">{self.train_losses[-1]:.4g}</span> · '
             f'test loss <span data-name="test_loss">{self.test_losses[-1]:.4g}</span> · '
             f'train accuracy <span data-name="train_acc">{train_acc:.0%}</span> · '

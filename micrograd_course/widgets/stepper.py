@@ -62,8 +62,8 @@ class BackpropStepper(widgets.VBox):
         self.step_button = widgets.Button(description="step ▶", button_style="primary")
         self.reset_button = widgets.Button(description="reset")
         most_inputs = max((len(v._prev) for v in self.order), default=0)
-        # Fixed height: one line for the step, one per child written; nothing jumps as you step.
-        self.readout = widgets.HTML(layout={"height": f"{LINE_HEIGHT * (most_inputs + 2)}px"})
+        # Fixed height: one line for the step, one per child written, one for "done"; nothing jumps.
+        self.readout = widgets.HTML(layout={"height": f"{LINE_HEIGHT * (most_inputs + 3)}px"})
         self.graph = widgets.HTML()
         super().__init__([
             widgets.HTML("<b>Backprop stepper</b>: one node's chain rule at a time "
@@ -136,6 +136,9 @@ class BackpropStepper(widgets.VBox):
         else:
             node = self.order[self.position - 1]
             self.readout.value = self._describe(node)
+            if self.position == len(self.order):
+                self.readout.value += ('<p style="margin:0;font-weight:600" data-name="done">done: every '
+                                       "grad is filled in; they match what backward() computes</p>")
             highlight = {child: "lightblue" for child in node._prev}
             highlight[node] = "gold"
         self.graph.value = graph_svg(self.root, highlight=highlight, labels=self._auto_names)
