@@ -62,6 +62,20 @@ CELLS = [
 ]
 
 
+# An exception in a widget callback reaches the page only as an iopub "error" message on the
+# kernel's websocket (JupyterLab puts it in the log console; the widget just stops updating).
+KERNEL_ERRORS = []
+ERROR_MESSAGE = re.compile(r'"msg_type":\s*"error".*?"ename":\s*"([^"]*)",\s*"evalue":\s*"([^"]*)"', re.S)
+
+
+def record_kernel_errors(websocket):
+    def received(frame):
+        text = frame.decode("utf-8", "replace") if isinstance(frame, bytes) else frame
+        for name, value in ERROR_MESSAGE.findall(text):
+            KERNEL_ERRORS.append(f"{name}: {value}")
+    websocket.on("framereceived", received)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -101,27 +115,36 @@ def voila_server(notebook, state_dir):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    """One Voila page with every widget, in Chromium at 1400 x 1000."""
-    state = tmp_path_factory.mktemp("voila")
-    notebook = state / "widgets.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+@contextlib.contextmanager
+def voila_page(folder, cells, viewport, ready):
+    """Voila serving a notebook of ``cells`` from ``folder``, open in Chromium; yields the page
+    once every selector in ``ready`` is on it. Requests that leave this machine are blocked."""
+    notebook = folder / "page.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebook)
     ARTIFACTS.mkdir(exist_ok=True)
-    with voila_server(notebook, state) as url, sync_api.sync_playwright() as p:
+    with voila_server(notebook, folder) as url, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, chromium_sandbox=False)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport=viewport)
+            page.on("websocket", record_kernel_errors)
             page.route("**/*", lambda route: route.continue_() if LOCAL.match(route.request.url)
                        else route.abort())
             page.goto(url, wait_until="domcontentloaded", timeout=WAIT)
-            page.wait_for_selector(".mgc-playground img.mgc-plot", timeout=WAIT)
-            page.wait_for_selector("svg .node", timeout=WAIT)
+            for selector in ready:
+                page.wait_for_selector(selector, timeout=WAIT)
             yield page
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """One Voila page with every widget, in Chromium at 1400 x 1000."""
+    with voila_page(tmp_path_factory.mktemp("voila"), CELLS, {"width": 1400, "height": 1000},
+                    [".mgc-playground img.mgc-plot", "svg .node"]) as page:
+        yield page
 
 
 # ---------------------------------------------------------------- reading the page
@@ -285,6 +308,39 @@ def test_step_size_explorer_at_the_highest_learning_rate(page):
     assert plot.get_attribute("src") != before_plot and text(page, verdict) == "diverged"
     plot_fits(page, "step-size-explorer", 1)
     page.locator(".mgc-step-size-explorer").screenshot(path=str(ARTIFACTS / "step-size-mlp-200-steps.png"))
+
+
+def test_step_size_explorer_at_every_slider_extreme_raises_nothing(page):
+    """Both problems, each slider to both ends (keyboard Home/End): the picture follows the table
+    every time, and the kernel reports no exception (the lr-10, 200-step MLP run used to crash _draw)."""
+    seen = len(KERNEL_ERRORS)
+    explorer = ".mgc-step-size-explorer"
+    img = f"{explorer} img.mgc-plot"
+    ends = {"lr": {"Home": "0.001", "End": "10"}, "steps": {"Home": "1", "End": "200"}}
+    moves = [("lr", "End"), ("steps", "End"), ("lr", "Home"), ("steps", "Home"), ("lr", "End"),
+             ("steps", "End")]
+    for problem in ("1-D function", "MLP on the toy set"):
+        page.locator(f"{explorer}-problem button", has_text=problem.split()[0]).click()
+        for control, key in moves:
+            slide_to_end(page, f"mgc-step-size-explorer-{control}", key)
+            lr_label, steps, _ = page.locator(img).get_attribute("data-run").split(",", 2)
+            expected = {"lr": lr_label, "steps": steps, control: ends[control][key]}
+            run = f"{expected['lr']},{expected['steps']},{problem}"
+            try:
+                page.wait_for_selector(f'{img}[data-run="{run}"]', timeout=20_000)
+            except sync_api.TimeoutError:
+                pytest.fail(f"the plot never showed {run}; kernel errors: {KERNEL_ERRORS[seen:]}")
+            verdict = page.locator(img).get_attribute("data-verdict")
+            assert text(page, f"{explorer} td[data-name='verdict']") == verdict, run
+            plot_fits(page, "step-size-explorer", 1)
+            if run == "10,200,MLP on the toy set":
+                for width in (1400, 1024):
+                    page.set_viewport_size({"width": width, "height": 1000})
+                    page.wait_for_timeout(300)
+                    page.locator(explorer).screenshot(path=str(ARTIFACTS / f"step-size-mlp-lr-10-{width}.png"))
+                page.set_viewport_size({"width": 1400, "height": 1000})
+    page.wait_for_timeout(500)
+    assert KERNEL_ERRORS[seen:] == [], "exceptions in widget callbacks"
 
 
 def test_backprop_stepper_names_nodes_and_keeps_its_height(page):

@@ -15,8 +15,7 @@ import math
 
 import pytest
 
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LOCAL, OVERFLOW, WAIT, nbformat, screenshot, \
-    sync_api, voila_server
+from test_browser import ARTIFACTS, OVERFLOW, WAIT, screenshot, voila_page
 
 pytest.importorskip("anywidget", reason="the widget is an anywidget (the widgets extra installs it)")
 pytest.importorskip("sklearn", reason="the digits come from scikit-learn (the course extra installs it)")
@@ -48,23 +47,9 @@ PREDICTION = ".mgc-draw-digit [data-name='prediction']"
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    state = tmp_path_factory.mktemp("voila-digits")
-    notebook = state / "digits.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, notebook)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with voila_server(notebook, state) as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, chromium_sandbox=False)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route("**/*", lambda route: route.continue_() if LOCAL.match(route.request.url)
-                       else route.abort())
-            page.goto(url, wait_until="domcontentloaded", timeout=WAIT)
-            page.wait_for_selector(CANVAS, timeout=WAIT)
-            yield page
-        finally:
-            browser.close()
+    with voila_page(tmp_path_factory.mktemp("voila-digits"), CELLS, {"width": 1400, "height": 900},
+                    [CANVAS]) as page:
+        yield page
 
 
 def bars(page):

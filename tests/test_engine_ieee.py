@@ -11,23 +11,13 @@ from hypothesis import given, settings, strategies as st
 
 from micrograd_course import Value
 
-torch = pytest.importorskip("torch", reason="PyTorch is not installed (CI installs torch==2.13.0)")
+torch = pytest.importorskip("torch", reason="PyTorch is not installed (make install installs torch==2.13.0)")
 
 import dag_vs_torch as dags  # noqa: E402  (tests/ is on the path: see conftest.py)
+from test_torch import both  # noqa: E402  (the same Value/torch pair of runs)
 
 inf, nan = math.inf, math.nan
 
-
-def both(f, numbers):
-    """f on Values and on float64 tensors: (value, grads) of each; an unused leaf has grad 0."""
-    ours = [Value(x) for x in numbers]
-    out = f(*ours)
-    out.backward()
-    theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in numbers]
-    t_out = f(*theirs)
-    t_out.backward()
-    t_grads = [0.0 if t.grad is None else t.grad.item() for t in theirs]
-    return (out.data, [v.grad for v in ours]), (t_out.item(), t_grads)
 
 
 def same(ours, theirs):

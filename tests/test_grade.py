@@ -460,8 +460,10 @@ HOLDER = "876543219"  # `time.sleep(HOLDER)` in children that must not outlive g
 MEMORY_HOG = f"""
 import subprocess, sys, time
 # Three children of 900 MB each: every one under the kernel's address-space limit, together over it.
-hogs = [subprocess.Popen([sys.executable, '-c', 'import time; b = bytearray(900 * 2 ** 20); time.sleep({HOLDER})'])
-        for _ in range(3)]
+child = "import time; b = bytearray(900 * 2 ** 20); print('held', flush=True); time.sleep({HOLDER})"
+hogs = [subprocess.Popen([sys.executable, '-c', child], stdout=subprocess.PIPE) for _ in range(3)]
+for hog in hogs:  # on a loaded machine the children take a while: wait until all three hold their memory
+    hog.stdout.readline()
 time.sleep(8)
 """
 

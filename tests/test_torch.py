@@ -18,14 +18,15 @@ reals = st.floats(-3, 3).filter(lambda x: abs(x) > 0.05)
 
 
 def both(f, numbers):
-    """Run f on Values and on float64 tensors; return (values, grads) of each."""
+    """f on Values and on float64 tensors: (value, grads) of each; an unused leaf has grad 0."""
     ours = [Value(x) for x in numbers]
     out = f(*ours)
     out.backward()
     theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in numbers]
     t_out = f(*theirs)
     t_out.backward()
-    return (out.data, [v.grad for v in ours]), (t_out.item(), [t.grad.item() for t in theirs])
+    t_grads = [0.0 if t.grad is None else t.grad.item() for t in theirs]
+    return (out.data, [v.grad for v in ours]), (t_out.item(), t_grads)
 
 
 EXPRESSIONS = {

@@ -87,15 +87,17 @@ class Canvas:
         image.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
-    def show(self, data_ranges=None):
+    def show(self, data_ranges=None, captions=None):
         """Render the figure into the widget; returns the PNG bytes.
 
         ``data_ranges`` maps a panel index to (xmin, xmax, ymin, ymax) of the
         data plotted there; it is written next to the axis limits so tests
-        can check that the data fits.
+        can check that the data fits. ``captions`` maps a name to a short text
+        that the picture shows (a verdict, the settings drawn), written as
+        ``data-NAME``, so a browser test can tell which picture is on the page.
         """
         png = self.png()
-        attributes = []
+        attributes = [f'data-{name}="{html.escape(str(text))}"' for name, text in (captions or {}).items()]
         for i, ax in enumerate(self.axes):
             if not ax.axison:
                 continue

@@ -3,7 +3,7 @@
 import math
 
 import ipywidgets as widgets
-from matplotlib.ticker import FuncFormatter, LogLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
 
 from ..engine import Value
 from .common import (PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, decade_limits, error_note, fmt,
@@ -16,7 +16,7 @@ from .derivative import lecture_polynomial
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.32, 0.33,
                   0.34, 0.35, 0.4, 0.5, 0.7, 1.0, 2.0, 5.0, 10.0)
 GAP_FLOOR = 1e-16  # a gap of exactly 0 cannot sit on a log axis; it is drawn here
-GAP_CEILING = 1e12  # a gap beyond this has left the picture: drawn as gone, with a marker
+X_LIMIT = 1e150  # descend_1d stops beyond this |x|: x**2 would leave the float range
 
 
 def describe_run(losses, grad_norms, moves=None, tol=1e-4):
@@ -63,7 +63,7 @@ def descend_1d(f, x0, lr, steps):
         xs.append(x)
         losses.append(out.data)
         grads.append(abs(leaf.grad))
-        if k == steps or not math.isfinite(out.data) or abs(x) > 1e150:
+        if k == steps or not math.isfinite(out.data) or abs(x) > X_LIMIT:
             break
         x = x - lr * leaf.grad
     return xs, losses, grads
@@ -97,6 +97,16 @@ def train_toy_mlp(lr, steps, seed=0):
     return losses, grads
 
 
+def stop_of(losses, steps):
+    """(step, reason) where a run ended before its last step or on a loss that is not a number; else (None, "")."""
+    last = len(losses) - 1
+    if not math.isfinite(losses[-1]):
+        return last, f"the loss became {losses[-1]}"
+    if last < steps:
+        return last, "|x| > 1e150, f(x) would overflow"
+    return None, ""
+
+
 def minimum_on(f, lo, hi):
     """The smallest value of f on [lo, hi]: a grid, then golden-section search around its best point."""
     grid = [lo + (hi - lo) * i / 400 for i in range(401)]
@@ -110,6 +120,18 @@ def minimum_on(f, lo, hi):
         else:
             a = c
     return min(f(grid[best]), f((a + b) / 2))
+
+
+def log_ticks(bottom, top, most=7):
+    """Ticks at every 1st, 2nd, 5th, 10th, 20th, ... power of ten: at most ``most`` of them, evenly spaced."""
+    low, high = round(math.log10(bottom)), round(math.log10(top))
+    if high - low <= 1:
+        return LogLocator(subs=tuple(range(1, 10)))  # one decade: 1, 2, ..., 9 times its power
+    if high - low <= 3:
+        return LogLocator(subs=(1.0, 2.0, 5.0))
+    stride = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if (high - low) // s + 1 <= most)
+    first = -(-low // stride) * stride  # the first multiple of stride at or above low
+    return FixedLocator([10.0 ** k for k in range(first, high + 1, stride)])
 
 
 def _compact(y, _position=None):
@@ -168,8 +190,10 @@ class StepSizeExplorer(widgets.VBox):
             verdict = describe_run(losses, grads, tol=1e-3)
             floor = 0.0
         gaps = [v - floor for v in losses]
-        return {"lr": lr, "steps": steps, "xs": xs, "losses": losses, "grads": grads, "gaps": gaps,
-                "verdict": verdict, "final_loss": losses[-1]}
+        stopped_at, reason = stop_of(losses, steps)
+        return {"problem": self.problem.value, "lr": lr, "steps": steps, "xs": xs, "losses": losses,
+                "grads": grads, "gaps": gaps, "verdict": verdict, "final_loss": losses[-1],
+                "stopped_at": stopped_at, "stop_reason": reason}
 
     @shows_errors
     def _update(self, _change=None):
@@ -183,77 +207,93 @@ class StepSizeExplorer(widgets.VBox):
 
     def _setup_plot(self):
         self._canvas = Canvas(PAGE_WIDTH, 300, panels=2,
-                              margins=dict(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.3))
+                              margins=dict(left=0.1, right=0.97, bottom=0.16, top=0.86, wspace=0.38))
         left, right = self._canvas.axes
         lo, hi = self.x_range
         grid = [lo + (hi - lo) * i / 200 for i in range(201)]
         self._curve, = left.plot(grid, [self.f(g) for g in grid], color="black", lw=1.2)
         self._iterates, = left.plot([], [], "-o", color="tab:red", ms=3, lw=0.8)
-        self._escaped, = left.plot([], [], ">", color="tab:red", ms=10, clip_on=False)
+        # Iterates beyond the plotted range: an arrow on the edge they left by, and a count.
+        self._escaped, = left.plot([], [], ls="none", marker=">", color="tab:red", ms=9, clip_on=False)
+        self._escaped_left, = left.plot([], [], ls="none", marker="<", color="tab:red", ms=9, clip_on=False)
+        self._escaped_note = left.text(0.5, 0.97, "", transform=left.transAxes, ha="center", va="top",
+                                       color="tab:red", fontsize=9)
         self._mlp_note = left.text(
             0.5, 0.5, "MLP(3, [4, 4, 1]), tanh,\nMSE on the lecture's 4 samples",
             fontsize=10, ha="center", va="center", transform=left.transAxes)
         left.set_xlim(lo, hi)
+        left.set_ylim(*left.get_ylim())  # fixed by the curve: iterates far away must not rescale it
         left.set(xlabel="x", ylabel="f(x)")
         self._gap, = right.plot([], [], "-", color="tab:blue", lw=1.4, marker=".", ms=3)
-        self._blowup, = right.plot([], [], "^", color="tab:red", ms=9, clip_on=False)
-        self._verdict = right.text(0.5, 1.03, "", transform=right.transAxes, ha="center", fontsize=10)
-        self._stopped = right.text(0.98, 0.04, "", transform=right.transAxes, ha="right", fontsize=9,
-                                   color="tab:red")
-        self._canvas.animate(self._curve, self._iterates, self._escaped, self._mlp_note, self._gap,
-                             self._blowup, self._verdict, self._stopped)
+        # Where a run blew up or had to stop: a red triangle on the top edge, and why, in words.
+        self._blowup, = right.plot([], [], "v", color="tab:red", ms=9, clip_on=False)
+        self._stop_note = right.text(0.97, 0.04, "", transform=right.transAxes, ha="right", va="bottom",
+                                     color="tab:red", fontsize=9, linespacing=1.3)
+        self._verdict = right.text(0.5, 1.07, "", transform=right.transAxes, ha="center", va="bottom",
+                                   fontsize=10)
+        self._canvas.animate(self._curve, self._iterates, self._escaped, self._escaped_left,
+                             self._escaped_note, self._mlp_note, self._gap, self._blowup, self._stop_note,
+                             self._verdict)
         right.set_yscale("log")
         right.yaxis.set_major_formatter(FuncFormatter(_compact))
-        right.yaxis.set_minor_locator(LogLocator(subs=()))
+        right.yaxis.set_minor_locator(NullLocator())
         integer_ticks(right.xaxis)
         right.set_xlabel("step")
+
+    def _draw_iterates(self, xs, losses):
+        """The iterates inside the plotted range on the curve; those outside as arrows on its edges."""
+        left = self._canvas.axes[0]
+        lo, hi = self.x_range
+        # nan breaks the line where an iterate is off the panel, so no segment joins far-apart points
+        inside = [lo <= x <= hi for x in xs]
+        self._iterates.set_data([x if ok else math.nan for x, ok in zip(xs, inside)],
+                                [y if ok else math.nan for y, ok in zip(losses, inside)])
+        top = left.get_ylim()[1]
+        right_of = sum(1 for x in xs if x > hi)
+        left_of = sum(1 for x in xs if x < lo)
+        self._escaped.set_data([hi] if right_of else [], [top] if right_of else [])
+        self._escaped_left.set_data([lo] if left_of else [], [top] if left_of else [])
+        off = right_of + left_of
+        if off:
+            farthest = max(abs(x) for x in xs)
+            self._escaped_note.set_text(f"{off} of {len(xs)} iterates off the panel\n(|x| up to {farthest:.2g})")
+        else:
+            self._escaped_note.set_text("")
 
     def _draw(self, s):
         left, right = self._canvas.axes
         one_d = s["xs"] is not None
-        self._curve.set_visible(one_d)
-        self._iterates.set_visible(one_d)
-        self._escaped.set_visible(one_d)
+        for artist in (self._curve, self._iterates, self._escaped, self._escaped_left, self._escaped_note):
+            artist.set_visible(one_d)
         self._mlp_note.set_visible(not one_d)
         left.axison = one_d
         if one_d:
-            lo, hi = self.x_range
-            shown = [(x, y) for x, y in zip(s["xs"], s["losses"]) if lo <= x <= hi]
-            self._iterates.set_data([x for x, _ in shown], [y for _, y in shown])
-            # The first iterate beyond the panel: a red arrowhead on the edge it crossed.
-            gone = next((x for x in s["xs"] if not lo <= x <= hi), None)
-            edge = None if gone is None else (hi if not gone < lo else lo)
-            self._escaped.set_data([edge] if edge is not None else [], [self.f(edge)] if edge is not None else [])
-            self._escaped.set_marker(">" if edge == hi else "<")
+            self._draw_iterates(s["xs"], s["losses"])
             left.set_title("iterates on the curve", fontsize=10)
             right.set_ylabel("f(x) − min f (log scale)")
         else:
             left.set_title("")
             right.set_ylabel("loss (log scale)")
         steps = list(range(len(s["gaps"])))
-        # Beyond GAP_CEILING a run has left any useful picture: drawn as gone, like inf and nan.
-        gaps = [max(g, GAP_FLOOR) if math.isfinite(g) and g <= GAP_CEILING else math.nan for g in s["gaps"]]
+        gaps = [max(g, GAP_FLOOR) if math.isfinite(g) else math.nan for g in s["gaps"]]
         self._gap.set_data(steps, gaps)
         finite = [g for g in gaps if math.isfinite(g)] or [1.0]
         low, high = min(finite), max(finite)
         # A fixed range that grows only when a run leaves it: the same picture for neighbouring
         # learning rates, and the axes need redrawing only when a run blows up.
         bottom, top = decade_limits(min(low, self.GAP_RANGE[one_d][0]), max(high, self.GAP_RANGE[one_d][1]))
+        top = min(top, 1e308)  # the largest power of ten a float holds
         right.set_ylim(bottom, top)
-        # A run that blew up: a red marker at the top edge, at the step where the loss left the plot.
-        blown = [k for k, g in zip(steps, gaps) if not math.isfinite(g)]
-        self._blowup.set_data(blown[:1], [top] if blown else [])
-        # A run that stopped early (its numbers overflowed) keeps the axis of the steps asked for,
-        # and says where it stopped, instead of quietly drawing a shorter run.
+        # The x axis spans the steps asked for, so a run that stopped early visibly ends short.
         right.set_xlim(-0.5, max(s["steps"], 1) + 0.5)
-        stopped = steps[-1] < s["steps"]
-        self._stopped.set_text(f"stopped at step {steps[-1]} of {s['steps']}: overflow" if stopped else "")
-        decades = math.log10(top / bottom)
-        subs = (1.0,) if decades > 3 else (1.0, 2.0, 5.0) if decades > 1 else tuple(range(1, 10))
-        right.yaxis.set_major_locator(LogLocator(subs=subs, numticks=8))
+        right.yaxis.set_major_locator(log_ticks(bottom, top))
+        stop = s["stopped_at"]
+        self._blowup.set_data([stop] if stop is not None else [], [top] if stop is not None else [])
+        self._stop_note.set_text(f"stopped at step {stop}:\n{s['stop_reason']}" if stop is not None else "")
         self._verdict.set_text(s["verdict"])
         self._verdict.set_color("tab:red" if s["verdict"].startswith("diverg") else "black")
-        return self._canvas.show({1: data_range(steps, gaps)})
+        return self._canvas.show({1: data_range(steps, gaps)},
+                                 {"verdict": s["verdict"], "run": f"{s['lr']:g},{s['steps']},{s['problem']}"})
 
 
 def step_size_explorer(f=lecture_polynomial, x0=-1.0, lr=0.05, steps=30, problem="1-D function"):

@@ -125,9 +125,6 @@ class BackpropStepper(widgets.VBox):
                      f"→ {fmt(child.grad)}")
             lines.append(f'<p style="margin:0;font-family:monospace" data-name="writes">'
                          f"{html.escape(write)}</p>")
-        if self.position == len(self.order):
-            lines.append(f'<p style="margin:0" data-name="done"><b>done</b>: all {len(self.order)} steps run; '
-                         "every grad now holds what backward() would give (reset to start again)</p>")
         return "".join(lines)
 
     def _update(self):
@@ -140,6 +137,9 @@ class BackpropStepper(widgets.VBox):
         else:
             node = self.order[self.position - 1]
             self.readout.value = self._describe(node)
+            if self.position == len(self.order):
+                self.readout.value += ('<p style="margin:0;font-weight:600" data-name="done">done: every '
+                                       "grad is filled in; they match what backward() computes</p>")
             highlight = {child: "lightblue" for child in node._prev}
             highlight[node] = "gold"
         self.graph.value = graph_svg(self.root, highlight=highlight, labels=self._auto_names)
