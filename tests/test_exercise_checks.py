@@ -233,3 +233,33 @@ def test_the_authors_guide_example_works():
         assert score("99.8", namespace)["earned"] == 1
     finally:
         framework.EXERCISES.pop("99.8", None)
+
+
+def test_a_builds_on_note_only_when_a_test_that_relies_on_the_earlier_exercise_fails():
+    """4.5's power-rule tests stand alone; only its x ** x test goes through 4.3's backward()."""
+    exercise = framework.Exercise("t.9", "two tests", uses=(), after=("t.1",))
+    try:
+        @exercise.test("stands alone", after=())
+        def _(case, got):
+            if not got["alone"]:
+                raise framework.Fail("the standalone part is wrong")
+
+        @exercise.test("goes through t.1")
+        def _(case, got):
+            if not got["through"]:
+                raise framework.Fail("the part through t.1 is wrong")
+
+        def verdict(alone, through):
+            return framework.judge(exercise, {}, {"values": {"alone": alone, "through": through}, "errors": []},
+                                   failing_after=["t.1"])["note"]
+
+        assert verdict(alone=False, through=True) == ""  # t.1 fails, but no failing test relies on it
+        assert "builds on t.1" in verdict(alone=True, through=False)
+        assert "builds on t.1" in verdict(alone=False, through=False)
+        with pytest.raises(ValueError, match="builds only on"):
+            exercise.test("relies on an exercise not declared", after=("t.7",))(lambda case, got: None)
+    finally:
+        del framework.EXERCISES["t.9"]
+    # In the course: 4.5's tests, apart from x ** x, rely on nothing earlier.
+    relies = {test.name: test.after for test in EXERCISES["4.5"].tests}
+    assert [name for name, after in relies.items() if after != ()] == ["x ** x through backward(): d/dx = x**x (ln x + 1)"]

@@ -59,10 +59,14 @@ class Test:
     ``needs``: modules the test cannot run without (``("torch",)``). Where one
     is not installed the test is *unavailable*: it earns nothing, and its row
     says what to install, apart from the tests that really fail.
+    ``after``: the earlier exercises this test relies on (None: all of its
+    exercise's ``after``). Only a failing test that relies on a failing
+    earlier exercise earns the "builds on ... fix that first" note.
     """
 
-    def __init__(self, name, points, judge, needs=()):
+    def __init__(self, name, points, judge, needs=(), after=None):
         self.name, self.points, self.judge, self.needs = name, points, judge, tuple(needs)
+        self.after = None if after is None else tuple(after)
 
 
 class Exercise:
@@ -98,14 +102,17 @@ class Exercise:
         self.probes.append(run)
         return run
 
-    def test(self, name, points=1, needs=()):
+    def test(self, name, points=1, needs=(), after=None):
         """Decorator: ``judge(case, got)`` raises Fail when the answer is wrong.
 
         ``needs``: modules the test needs (see Test); checked where the
-        verdict is made, never by asking the student's kernel.
+        verdict is made, never by asking the student's kernel. ``after``: the
+        earlier exercises this test relies on (default: the exercise's own).
         """
         def register(judge):
-            self.tests.append(Test(name, points, judge, needs))
+            if after is not None and not set(after) <= set(self.after):
+                raise ValueError(f"a test of {self.id} relies on {after}, but the exercise builds only on {self.after}")
+            self.tests.append(Test(name, points, judge, needs, after))
             return judge
         return register
 
@@ -304,7 +311,7 @@ def judge(exercise, case, reply, reveal=True, failing_after=()):
 
     ``reveal`` adds each failure's detail (the numbers) to its hint.
     ``failing_after``: ids of the exercises this one builds on that do not
-    pass; named in a note when this one fails too.
+    pass; named in a note when a test that relies on one of them fails too.
     """
     reason = _not_run_reason(exercise, reply)
     rows = []
@@ -328,7 +335,11 @@ def judge(exercise, case, reply, reveal=True, failing_after=()):
                 row["hint"] = f"your answer has an unexpected form ({type(error).__name__}: {error})"
         rows.append(row)
     earned = sum(row["earned"] for row in rows)
-    note = after_note(failing_after) if earned < exercise.points else ""
+    relied_on = set()
+    for test, row in zip(exercise.tests, rows):
+        if row["earned"] < row["points"] and not row.get("unavailable"):
+            relied_on.update(exercise.after if test.after is None else test.after)
+    note = after_note([dep for dep in failing_after if dep in relied_on])
     return {"exercise": exercise.id, "title": exercise.title, "points": exercise.points,
             "earned": earned, "tests": rows, "note": note}
 
