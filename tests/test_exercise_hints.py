@@ -29,6 +29,17 @@ def hints(result):
     return " | ".join(row["hint"] for row in result["tests"] if row["earned"] < row["points"])
 
 
+SLOPES = """def slopes(f, point, h):
+    base = f(**point)
+    out = {}
+    for name in point:
+        moved = dict(point)
+        moved[name] += h
+        out[name] = (f(**moved) - base) / h
+    return out
+"""
+
+
 # ---------------------------------------------------------------- fixed-number answers
 
 @pytest.mark.parametrize("exercise_id,code,answers", [
@@ -79,7 +90,13 @@ def test_a_first_hint_does_not_give_the_formula(exercise_id):
 
 AIMED = [
     # (exercise, code, a phrase the hint must have, a phrase it must not have)
-    ("1.1", "def slope(f, x, h):\n    return (f(x) - f(x - h)) / h", "backward difference", None),
+    ("1.1", SLOPES.replace("moved[name] += h", "moved[name] -= h").replace("(f(**moved) - base)", "(base - f(**moved))"),
+     "backward difference", None),
+    ("1.1", SLOPES.replace("moved = dict(point)", "moved = point"), "earlier nudge is still in place", None),
+    ("1.1", SLOPES.replace("for name in point:", "for name in list(point):").replace(
+        "moved = dict(point)\n        moved[name] += h", "moved = {n: v + h for n, v in point.items()}"),
+     "all of them at once", None),
+    ("1.1", SLOPES.replace("/ h", ""), "divide it by the run", None),
     ("1.3", "def error_order(estimate, f, exact, x, h):\n"
             "    return math.log10(abs(estimate(f, x, h / 10) - exact) / abs(estimate(f, x, h) - exact))",
      "sign is flipped", None),
@@ -127,9 +144,13 @@ def test_a_hint_names_the_mistake_that_was_made(exercise_id, code, must, must_no
 
 
 def test_a_near_miss_prints_enough_digits_to_see_it():
-    code = "def slope(f, x, h):\n    return (f(x) - f(x - h)) / h"  # right at tiny h to 6 digits, still wrong
+    # A backward difference is right at h = 1e-6 to 6 digits, and still wrong.
+    code = SLOPES.replace("moved[name] += h", "moved[name] -= h").replace("(f(**moved) - base)", "(base - f(**moved))")
     for seed in range(5):
-        for pair in re.findall(r"expected (\S+), got (\S+)\)", hints(judged("1.1", code, seed))):
+        text = hints(judged("1.1", code, seed))
+        pairs = re.findall(r"expected (\S+), got (\S+)\)", text)
+        assert pairs, text  # the tiny-h test fails too, with numbers
+        for pair in pairs:
             assert pair[0] != pair[1].rstrip(")"), pair
     assert framework.shown_apart(-2.7819712, -2.7819705) == ("-2.7819712", "-2.7819705")
     assert framework.shown_apart(2.0, 3.0) == ("2", "3")
@@ -185,3 +206,20 @@ def load_linear(layer, weight, bias):
     result = judged("11.1", code)
     rows = {row["test"]: row for row in result["tests"]}
     assert rows["parameters stay the same Values"]["earned"] == 0 and "optimizer" in hints(result)
+
+
+def test_every_assert_outside_an_answer_says_what_to_fix():
+    """A demo cell that fails after an exercise names the exercise, instead of a bare AssertionError."""
+    import ast
+    import json
+    import pathlib
+    bare = []
+    for path in sorted((pathlib.Path(__file__).parent.parent / "solutions").glob("*.ipynb")):
+        for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code" or "BEGIN SOLUTION" in source:
+                continue
+            code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+            bare += [f"{path.name} cell {index} line {node.lineno}" for node in ast.walk(ast.parse(code))
+                     if isinstance(node, ast.Assert) and node.msg is None]
+    assert not bare, bare

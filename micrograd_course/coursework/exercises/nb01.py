@@ -24,49 +24,119 @@ def _central(f, x, h):
 
 
 # ----------------------------------------------------------------------
-slope = Exercise("1.1", "slope by a small nudge", uses=("slope",))
+slopes = Exercise("1.1", "every input's slope by nudging", uses=("slopes",))
+NAMES = ["a", "b", "c", "w", "x", "y"]
 
 
-@slope.cases
+def _several(case):
+    """f(**point): a function of 2-4 named inputs, products of neighbours plus a sine and a square,
+    so that every input's slope differs, and one-sided, two-sided and backward estimates differ too."""
+    names, k = case["names"], case["k"]
+
+    def f(**inputs):
+        v = [inputs[n] for n in names]
+        total = sum(k[i] * v[i] * v[i + 1] for i in range(len(v) - 1))
+        return total + k[-2] * math.sin(v[0]) + k[-1] * v[-1] ** 2
+    return f
+
+
+@slopes.cases
 def _(rng):
-    return {"coefficients": [rng.uniform(0.5, 2), rng.uniform(-3, 3), rng.uniform(-3, 3), rng.uniform(-5, 5)],
-            "x": rng.uniform(-2, 2), "big_h": rng.uniform(0.3, 0.9), "scale": rng.uniform(1, 3)}
+    names = rng.sample(NAMES, rng.choice([2, 3, 4]))
+    return {"names": names, "k": [round(rng.uniform(0.5, 2.5) * rng.choice([-1, 1]), 3) for _ in range(len(names) + 1)],
+            "point": {n: round(rng.uniform(-2, 2), 3) for n in names}, "h": round(rng.uniform(0.2, 0.6), 2),
+            "coefficients": [rng.uniform(0.5, 2), rng.uniform(-3, 3), rng.uniform(-3, 3), rng.uniform(-5, 5)],
+            "x": round(rng.uniform(-2, 2), 3)}
 
 
-@slope.probe
-def _(got, case, slope):
-    got["cubic_big"] = slope(_cubic(case["coefficients"]), case["x"], case["big_h"])
-    got["cubic_small"] = slope(_cubic(case["coefficients"]), case["x"], 1e-6)
-    got["wave"] = slope(_wave(case["scale"]), case["x"], case["big_h"])
+def _nudged(point, changes):
+    moved = dict(point)
+    for name, by in changes.items():
+        moved[name] += by
+    return moved
 
 
-@slope.test("the secant from x to x + h, with a large h", points=2)
+def _forward_all(f, point, h):
+    base = f(**point)
+    return {n: (f(**_nudged(point, {n: h})) - base) / h for n in point}
+
+
+@slopes.probe
+def _(got, case, slopes):
+    f, point = _several(case), dict(case["point"])
+    got["answer"] = slopes(f, point, case["h"])
+    got["point_after"] = point
+
+
+@slopes.probe
+def _(got, case, slopes):
+    cubic = _cubic(case["coefficients"])
+    got["one_input"] = slopes(lambda t: cubic(t), {"t": case["x"]}, 1e-6)
+
+
+def _mistake(f, point, h, answer):
+    """Which classic estimate ``answer`` is, or None."""
+    names, base = list(point), f(**point)
+    right = _forward_all(f, point, h)
+
+    def same(candidate):
+        return all(close(answer.get(n), candidate[n], 1e-9) for n in names)
+    if same({n: right[n] * h for n in names}):
+        return "you return each rise f(nudged) - f(point); divide it by the run, h"
+    if same({n: -right[n] for n in names}):
+        return "the sign is flipped: the rise is the nudged value minus the value at the point"
+    if same({n: (f(**_nudged(point, {n: h})) - f(**_nudged(point, {n: -h}))) / (2 * h) for n in names}):
+        return "that is the two-sided (central) estimate; here nudge each input up only, by h"
+    if same({n: (base - f(**_nudged(point, {n: -h}))) / h for n in names}):
+        return "that nudges each input down, to x - h (a backward difference); nudge it up, to x + h"
+    together = (f(**_nudged(point, {n: h for n in names})) - base) / h
+    if same({n: together for n in names}):
+        return "every input got the same slope: you nudged all of them at once; nudge one, keep the others where they are"
+    stays = {n: (f(**_nudged(point, {m: h for m in names[:i + 1]})) - base) / h for i, n in enumerate(names)}
+    steps = {n: (f(**_nudged(point, {m: h for m in names[:i + 1]}))
+                 - f(**_nudged(point, {m: h for m in names[:i]}))) / h for i, n in enumerate(names)}
+    if same(stays) or same(steps):
+        return ("an earlier nudge is still in place when you nudge the next input: nudge a copy of the point "
+                "(dict(point)), or undo each nudge before the next")
+    return None
+
+
+@slopes.test("one slope per input, each by its own nudge", points=2)
 def _(case, got):
-    f, x, h = _cubic(case["coefficients"]), case["x"], case["big_h"]
-    answer, right = got["cubic_big"], _forward(f, x, h)
-    what = f"slope(f, {x:.4g}, {h:.3g}) for a cubic f"
-    if close(answer, right, 1e-9):
-        return
-    if close(answer, f(x + h) - f(x), 1e-9):
-        raise Fail("you return the rise f(x + h) - f(x); divide it by the run, h", what)
-    if close(answer, -right, 1e-9):
-        raise Fail("the sign is flipped: the rise is f(x + h) - f(x), the new value minus the old", what)
-    if close(answer, _central(f, x, h), 1e-9):
-        raise Fail("that is the two-sided (central) estimate; here nudge x up only, by h", what)
-    if close(answer, (f(x) - f(x - h)) / h, 1e-9):
-        raise Fail("that nudges x down, from x - h to x (a backward difference); nudge it up, from x to x + h",
-                   what)
-    expect(answer, right, "slope(f, x, h) is how much f rises from x to x + h, divided by h; "
-           "use the f you are given, not a formula for its derivative", what, tol=1e-9)
+    f, point, h = _several(case), case["point"], case["h"]
+    answer = got["answer"]
+    what = f"slopes(f, {point}, h={h:g}) for an f of {len(point)} inputs"
+    if not isinstance(answer, dict):
+        raise Fail("return a dict: one entry per input, keyed by the input's name (the keys of point)",
+                   f"{what}: got {answer!r}")
+    if sorted(answer) != sorted(point):
+        raise Fail("return one slope for every key of point, and no other keys", f"{what}: got keys {sorted(answer)}")
+    mistake = _mistake(f, point, h, answer)
+    if mistake:
+        raise Fail(mistake, what)
+    right = _forward_all(f, point, h)
+    for name in point:
+        expect(answer[name], right[name], "each slope is how much f rises when that input alone goes up by h, "
+               "divided by h; call the f you are given with keyword arguments, f(**point)", f"{what}: '{name}'",
+               tol=1e-9)
 
 
-@slope.test("a tiny h, and a function that is not a polynomial")
+@slopes.test("point is left as it was")
 def _(case, got):
-    x, h = case["x"], case["big_h"]
-    expect(got["cubic_small"], _forward(_cubic(case["coefficients"]), x, 1e-6),
-           "with h = 1e-6 your slope is off; apply the same formula whatever h is", f"slope(f, {x:.4g}, 1e-6)", tol=1e-9)
-    expect(got["wave"], _forward(_wave(case["scale"]), x, h), "slope must call the function it is given, "
-           "whatever it is (here a sine)", f"slope(sine, {x:.4g}, {h:.3g})", tol=1e-9)
+    if got["point_after"] != case["point"]:
+        raise Fail("slopes changed the dict it was given: nudge a copy (dict(point)), so the caller's point stays put",
+                   f"point before {case['point']}, after {got['point_after']}")
+
+
+@slopes.test("a function of one input, with a tiny h")
+def _(case, got):
+    answer = got["one_input"]
+    f, x = _cubic(case["coefficients"]), case["x"]
+    if not isinstance(answer, dict) or list(answer) != ["t"]:
+        raise Fail("with one input, return a dict with that one key", f"slopes(f, {{'t': {x}}}, 1e-6): got {answer!r}")
+    expect(answer["t"], _forward(f, x, 1e-6), "with one input and h = 1e-6 your slope is off; the same "
+           "one-sided rule must hold whatever the number of inputs and whatever h", f"slopes(cubic, {{'t': {x}}}, 1e-6)",
+           tol=1e-9)
 
 
 # ----------------------------------------------------------------------
