@@ -223,3 +223,67 @@ def test_every_assert_outside_an_answer_says_what_to_fix():
             bare += [f"{path.name} cell {index} line {node.lineno}" for node in ast.walk(ast.parse(code))
                      if isinstance(node, ast.Assert) and node.msg is None]
     assert not bare, bare
+
+
+# ---------------------------------------------------------------- 11.6: a real nn.Module
+
+MOONNET = '''
+import torch
+
+class MoonNet(torch.nn.Module):
+    def __init__(self, hidden, p):
+        super().__init__()
+        self.hidden = torch.nn.Linear(2, hidden)
+        self.dropout = torch.nn.Dropout(p)
+        self.out = torch.nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        return self.out(self.dropout(torch.tanh(self.hidden(x))))
+
+
+def train_steps(model, inputs, targets, steps, lr):
+    model.train()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = loss_fn(model(inputs).squeeze(1), targets)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def predict(model, inputs):
+    model.eval()
+    with torch.no_grad():
+        return torch.sigmoid(model(inputs).squeeze(1))
+'''
+
+MODULE_MISTAKES = [
+    # (what the student did, the change, the test that must fail, a phrase its hint must have)
+    ("no zero_grad", ("        optimizer.zero_grad()\n", ""), "train_steps: full-batch", "gradients pile up"),
+    ("no eval in predict", ("    model.eval()\n    with", "    with"), "predict: evaluation mode", "dropout is still on"),
+    ("no train in train_steps", ("    model.train()\n", ""), "train_steps puts the model back", "model.train()"),
+    ("sigmoid in forward", ("return self.out(self.dropout(torch.tanh(self.hidden(x))))",
+                            "return torch.sigmoid(self.out(self.dropout(torch.tanh(self.hidden(x)))))"),
+     "forward returns the score", "applies the sigmoid"),
+    ("layers in a plain list", ("        self.hidden = torch.nn.Linear(2, hidden)\n",
+                                "        self.parts = [torch.nn.Linear(2, hidden)]\n        self.hidden = self.parts[0]\n"
+                                "        del self.hidden\n        self.hidden_list = self.parts\n"),
+     "the parts are registered", "store the layers"),
+    ("scores from predict", ("return torch.sigmoid(model(inputs).squeeze(1))", "return model(inputs).squeeze(1)"),
+     "predict: evaluation mode", "torch.sigmoid"),
+]
+
+
+@pytest.mark.parametrize("what,change,test,phrase", MODULE_MISTAKES, ids=[m[0] for m in MODULE_MISTAKES])
+def test_a_module_mistake_loses_its_points_with_a_hint_that_names_it(what, change, test, phrase):
+    pytest.importorskip("torch", reason="11.6 needs PyTorch: make install installs torch==2.13.0")
+    assert change[0] in MOONNET
+    for seed in range(2):
+        result = judged("11.6", MOONNET.replace(*change), seed, reveal=False)
+        row = next(row for row in result["tests"] if row["test"].startswith(test))
+        assert row["earned"] < row["points"] and phrase in row["hint"], (what, row)
+    assert judged("11.6", MOONNET)["earned"] == 7

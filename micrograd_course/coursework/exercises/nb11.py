@@ -2,10 +2,13 @@
 
 11.1 and 11.2 lay numbers and names out as PyTorch does; 11.3 writes dropout (train/eval);
 11.4 writes our MLP's state_dict in PyTorch's layout (its last test loads it into PyTorch);
-11.5 (stretch) runs backward the way PyTorch's engine does, by counting dependencies.
+11.5 (stretch) runs backward the way PyTorch's engine does, by counting dependencies;
+11.6 writes, trains and evaluates a real torch.nn.Module (every test needs PyTorch).
 """
 
-from ..framework import Exercise, Fail, expect, expect_equal
+import math
+
+from ..framework import Exercise, Fail, close, expect, expect_equal
 
 # ----------------------------------------------------------------------
 load = Exercise("11.1", "load nn.Linear-style weights into a Layer", uses=("load_linear",))
@@ -306,3 +309,188 @@ def _(case, got):
         raise Fail(look, "RecursionError on a chain of 3000 multiplications")
     expect(got["chain_grad"], case["factor"] ** 3000, look, f"dy/dx for y = x * {case['factor']} ** 3000",
            tol=1e-9)
+
+
+# ----------------------------------------------------------------------
+module = Exercise("11.6", "a real nn.Module, trained and evaluated", uses=("MoonNet", "train_steps", "predict"))
+PARTS = {"hidden.weight": "hidden", "hidden.bias": "hidden", "out.weight": "out", "out.bias": "out"}
+
+
+@module.cases
+def _(rng):
+    return {"hidden": rng.choice([3, 4, 5, 6]), "n": rng.choice([24, 32, 40]), "data_seed": rng.randrange(1000),
+            "torch_seed": rng.randrange(1000), "steps": rng.randint(4, 8), "lr": rng.choice([0.3, 0.5, 0.8])}
+
+
+def _moons(case, torch):
+    from micrograd_course.datasets import make_moons
+
+    xs, ys = make_moons(n=case["n"], noise=0.1, seed=case["data_seed"])
+    return torch.tensor(xs, dtype=torch.float64), torch.tensor(ys, dtype=torch.float64)
+
+
+def _state(model):
+    return {name: value.tolist() for name, value in model.state_dict().items()}
+
+
+@module.probe
+def _(got, case, MoonNet, train_steps, predict):
+    try:
+        import torch
+    except ImportError:
+        got["torch_missing"] = True
+        return
+    torch.manual_seed(case["torch_seed"])
+    model = MoonNet(case["hidden"], 0.0).double()
+    got["shapes"] = {name: list(p.shape) for name, p in model.named_parameters()}
+    inputs, targets = _moons(case, torch)
+    model.eval()
+    with torch.no_grad():
+        got["logits"] = model(inputs[:5]).reshape(-1).tolist()
+    got["start"] = _state(model)
+    got["losses"] = [float(loss) for loss in train_steps(model, inputs, targets, case["steps"], case["lr"])]
+
+
+@module.probe
+def _(got, case, MoonNet, train_steps, predict):
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.manual_seed(case["torch_seed"] + 1)
+    model = MoonNet(case["hidden"], 0.5).double()
+    inputs, _ = _moons(case, torch)
+    model.train()
+    first, second = predict(model, inputs), predict(model, inputs)
+    got["predict_repeats"] = [float(p) for p in first] == [float(p) for p in second]
+    got["predictions"] = [float(p) for p in first]
+    got["predict_state"] = _state(model)
+
+
+@module.probe
+def _(got, case, MoonNet, train_steps, predict):
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.manual_seed(case["torch_seed"] + 2)
+    model = MoonNet(case["hidden"], 0.5).double()
+    inputs, targets = _moons(case, torch)
+    model.eval()  # as predict() leaves it
+    train_steps(model, inputs, targets, 1, case["lr"])
+    got["training_in_train_steps"] = model.training
+
+
+def _tensors(torch, state, requires_grad=False):
+    return {name: torch.tensor(value, dtype=torch.float64, requires_grad=requires_grad)
+            for name, value in state.items()}
+
+
+def _logits(torch, t, inputs):
+    """The scores of MoonNet (dropout off) with parameters ``t``, a dict of tensors by state_dict name."""
+    hidden = torch.tanh(inputs @ t["hidden.weight"].T + t["hidden.bias"])
+    return (hidden @ t["out.weight"].T + t["out.bias"]).reshape(-1)
+
+
+def _replay(case, start, zero_grad=True):
+    """Full-batch SGD on BCEWithLogitsLoss from ``start``: the losses a right train_steps returns."""
+    import torch
+
+    inputs, targets = _moons(case, torch)
+    params = _tensors(torch, start, requires_grad=True)
+    losses = []
+    for _ in range(case["steps"]):
+        if zero_grad:
+            for p in params.values():
+                p.grad = None
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(_logits(torch, params, inputs), targets)
+        loss.backward()
+        with torch.no_grad():
+            for p in params.values():
+                p -= case["lr"] * p.grad
+        losses.append(loss.item())
+    return losses
+
+
+def _torch_ready(got):
+    if "torch_missing" in got:
+        raise Fail(TORCH_MISSING)
+
+
+@module.test("the parts are registered: hidden and out", needs=("torch",))
+def _(case, got):
+    _torch_ready(got)
+    h = case["hidden"]
+    expected = {"hidden.weight": [h, 2], "hidden.bias": [h], "out.weight": [1, h], "out.bias": [1]}
+    shapes = got["shapes"]
+    if not shapes:
+        raise Fail("named_parameters() is empty: call super().__init__() first, then assign each layer to an "
+                   "attribute of self (a layer kept in a plain list or local variable is not registered)")
+    if sorted(shapes) != sorted(expected):
+        raise Fail("store the layers as self.hidden = nn.Linear(2, hidden) and self.out = nn.Linear(hidden, 1), "
+                   "and the dropout as its own attribute", f"named_parameters(): {sorted(shapes)}")
+    expect_equal(shapes, expected, "nn.Linear(n_in, n_out) has a weight of shape (n_out, n_in)",
+                 f"parameter shapes of MoonNet({h}, 0.0)")
+
+
+@module.test("forward returns the score (logit), not a probability", needs=("torch",))
+def _(case, got):
+    import torch
+
+    _torch_ready(got)
+    inputs, _ = _moons(case, torch)
+    right = _logits(torch, _tensors(torch, got["start"]), inputs[:5]).tolist()
+    answer = got["logits"]
+    if len(answer) == len(right) and all(close(a, 1 / (1 + math.exp(-r)), 1e-9) for a, r in zip(answer, right)):
+        raise Fail("forward applies the sigmoid: return the score itself; BCEWithLogitsLoss applies the sigmoid "
+                   "inside, where it can do so without overflow (lecture 8)")
+    for a, r in zip(answer, right):
+        expect(a, r, "forward: hidden layer, tanh, dropout, then the output layer, nothing after it",
+               f"model(x) for the first five points, MoonNet({case['hidden']}, 0.0) in eval mode", tol=1e-9)
+
+
+@module.test("train_steps: full-batch SGD on BCEWithLogitsLoss, zeroing the gradients each step", points=2,
+             needs=("torch",))
+def _(case, got):
+    _torch_ready(got)
+    answer, right = got["losses"], _replay(case, got["start"])
+    what = f"the losses of {case['steps']} steps at lr {case['lr']}"
+    if len(answer) != len(right):
+        raise Fail("return one loss per step (loss.item()), in order", f"{what}: got {len(answer)} numbers")
+    if all(close(a, b, 1e-9) for a, b in zip(answer, _replay(case, got["start"], zero_grad=False))) \
+            and not all(close(a, b, 1e-9) for a, b in zip(answer, right)):
+        raise Fail("the first losses are right and the later ones drift: the gradients pile up from step to step. "
+                   "Clear them every step (optimizer.zero_grad()) before backward()", what)
+    if close(answer[0], right[0], 1e-9) and all(close(a, answer[0], 1e-12) for a in answer):
+        raise Fail("the loss never changes: call optimizer.step() after loss.backward(), on model.parameters()",
+                   what)
+    for k, (a, b) in enumerate(zip(answer, right)):
+        expect(a, b, "each step: zero the gradients, forward, BCEWithLogitsLoss of the scores (squeezed to "
+               "shape (N,)) against the targets, backward, optimizer.step(); record the loss before the step",
+               f"{what}: step {k}", tol=1e-9)
+
+
+@module.test("predict: evaluation mode, probabilities", points=2, needs=("torch",))
+def _(case, got):
+    import torch
+
+    _torch_ready(got)
+    if not got["predict_repeats"]:
+        raise Fail("two calls of predict on the same inputs gave different answers: dropout is still on. "
+                   "Put the model in evaluation mode (model.eval()) before computing")
+    inputs, _ = _moons(case, torch)
+    logits = _logits(torch, _tensors(torch, got["predict_state"]), inputs)
+    answer = got["predictions"]
+    if len(answer) == len(logits) and all(close(a, s, 1e-9) for a, s in zip(answer, logits.tolist())):
+        raise Fail("predict returns the scores: turn them into probabilities with torch.sigmoid")
+    for a, p in zip(answer, torch.sigmoid(logits).tolist()):
+        expect(a, p, "predict: model.eval(), then the sigmoid of the model's scores, one probability per row",
+               "predict(model, inputs) for a MoonNet with dropout 0.5", tol=1e-9)
+
+
+@module.test("train_steps puts the model back in training mode", needs=("torch",))
+def _(case, got):
+    _torch_ready(got)
+    if got["training_in_train_steps"] is not True:
+        raise Fail("after predict() the model is in evaluation mode, and train_steps trained it that way "
+                   "(dropout off): call model.train() at the start of train_steps")
