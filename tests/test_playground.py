@@ -223,3 +223,48 @@ def test_the_boundary_legend_sits_above_the_panel_not_on_the_points():
     renderer = boundary.figure.canvas.get_renderer()
     legend = boundary.get_legend().get_window_extent(renderer)
     assert legend.y0 >= boundary.get_window_extent(renderer).y1 - 1  # wholly above the axes
+
+
+# ---------------------------------------------------------------- the answers lecture 8 gives about the playground
+
+def _run(steps, **settings):
+    """A playground with the lecture's defaults and ``settings``, trained ``steps`` steps without drawing."""
+    pg = training_playground(**settings)
+    for _ in range(steps // 10):
+        pg.step(10, redraw=False)
+    pg.stop()
+    return pg
+
+
+def _rises(losses):
+    return sum(b > a for a, b in zip(losses, losses[1:]))
+
+
+def test_answer_for_the_same_work_batch_10_gets_far_lower_and_jumps():
+    full, same_work = _run(40), _run(40 * 150 // 10, batch_size=10)   # 150 training points per full step
+    assert same_work.train_losses[-1] < 0.2 * full.train_losses[-1]
+    assert _rises(full.train_losses) < 3 and _rises(same_work.train_losses) > 100
+
+
+def test_answer_learning_rate_3_jumps_but_does_not_diverge_on_the_moons():
+    fast, slow = _run(60, lr=3.0), _run(60)
+    assert not fast.diverged and _rises(fast.train_losses) > 10 and _rises(slow.train_losses) < 3
+    assert fast.accuracies()[0] > 0.8
+
+
+def test_answer_relu_learns_the_circles_where_tanh_has_barely_started():
+    relu, tanh = _run(100, dataset="circles"), _run(100, dataset="circles", activation="tanh")
+    assert relu.train_losses[-1] < 0.3 and relu.accuracies()[0] > 0.95
+    assert tanh.train_losses[-1] > 0.7 and tanh.accuracies()[0] < 0.65
+
+
+def test_answer_two_neurons_cannot_follow_the_spiral():
+    two, wide = _run(100, dataset="spiral (2 arms)", hidden="2"), _run(100, dataset="spiral (2 arms)")
+    assert two.accuracies()[0] < 0.8 < wide.accuracies()[0] and two.train_losses[-1] > 2 * wide.train_losses[-1]
+
+
+def test_answer_noise_04_without_l2_shows_no_overfitting_in_200_steps():
+    pg = _run(200, noise=0.4, l2=0)
+    train, test = pg.train_losses, pg.test_losses
+    assert all(te < tr for tr, te in zip(train[10:], test[10:]))   # the test loss stays below the training loss
+    assert test[-1] <= min(test) + 0.005                           # and is still falling at the end

@@ -120,3 +120,15 @@ def test_notebook_stores_the_kernels_language_info(path):
     missing = KERNEL_LANGUAGE_INFO - set(info)
     assert not missing, (f"{path}: language_info lacks {sorted(missing)}; re-run it with "
                          "tools/execute_notebooks.py (or make exercises for exercises/)")
+
+
+def test_widget_state_is_stored_only_for_widgets_the_notebook_shows():
+    """State left over from a widget cell that was removed would load dead widgets on the site."""
+    import json
+    import pathlib
+    for path in sorted((pathlib.Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        views = sum("application/vnd.jupyter.widget-view+json" in output.get("data", {})
+                    for cell in nb["cells"] for output in cell.get("outputs", []))
+        state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+        assert bool(state) == bool(views), (path.name, len(state), views)

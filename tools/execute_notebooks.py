@@ -25,6 +25,7 @@ from nbclient.exceptions import CellExecutionError
 def execute(path):
     path = pathlib.Path(path)
     nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)  # the run stores the state of the widgets it makes; old state would linger
     client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
