@@ -107,3 +107,24 @@ def test_lab_server_starts_headless_and_serves_lecture_1(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_the_news_prompt_is_turned_off_and_other_page_config_kept(tmp_path):
+    path = lab.quiet_announcements(tmp_path)
+    assert json.loads(path.read_text()) == {"disabledExtensions": {lab.NEWS_PLUGIN: True}}
+    path.write_text(json.dumps({"disabledExtensions": {"some:plugin": True}, "other": 1}))
+    lab.quiet_announcements(tmp_path)
+    assert json.loads(path.read_text()) == {"disabledExtensions": {"some:plugin": True, lab.NEWS_PLUGIN: True},
+                                            "other": 1}
+    path.write_text("not json")
+    lab.quiet_announcements(tmp_path)  # a broken file is replaced, not a crash
+    assert json.loads(path.read_text())["disabledExtensions"] == {lab.NEWS_PLUGIN: True}
+    command, _ = lab.lab_command([], root=False, browser=True)
+    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in command
+
+
+def test_jupyter_notebook_is_installed_beside_lab():
+    """Some students and instructors prefer `jupyter notebook` (Notebook 7); the course extra brings it."""
+    import importlib.util
+    assert importlib.util.find_spec("notebook") is not None, "make install installs notebook>=7"
+    assert int(__import__("notebook").__version__.split(".")[0]) >= 7

@@ -6,10 +6,13 @@ Two things a plain `jupyter lab` gets wrong on the machines students use:
 - as root (containers, cloud shells) JupyterLab refuses to start unless given
   --allow-root, so this adds it and says so;
 - with no web browser to open (a server, a container, ssh), JupyterLab's own
-  log is easy to miss, so this prints the address to open, with its token.
+  log is easy to miss, so this prints the address to open, with its token;
+- its "get notified about Jupyter news?" prompt and update check sit over the
+  first lecture's figure: this turns both off for the course's environment.
 Extra options go to `jupyter lab` unchanged (e.g. --port=8890 --no-browser).
 """
 
+import json
 import os
 import pathlib
 import secrets
@@ -55,6 +58,32 @@ def option_value(args, name):
     return None
 
 
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
+
+
+def quiet_announcements(prefix=sys.prefix):
+    """Disable JupyterLab's news prompt in this environment (``prefix``), keeping any other page config.
+
+    It is the ``disabledExtensions`` entry of ``etc/jupyter/labconfig/page_config.json``, the
+    file ``jupyter labextension disable --sys-prefix`` writes; returns its path.
+    """
+    path = pathlib.Path(prefix) / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, ValueError):
+        config = {}
+    if not isinstance(config, dict):
+        config = {}
+    disabled = config.setdefault("disabledExtensions", {})
+    if isinstance(disabled, list):  # the older form: a list of names
+        disabled = config["disabledExtensions"] = dict.fromkeys(disabled, True)
+    if disabled.get(NEWS_PLUGIN) is not True:
+        disabled[NEWS_PLUGIN] = True
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(config, indent=2) + "\n")
+    return path
+
+
 def lab_command(args, root, browser, token=None, port=None):
     """The `jupyter lab` command line, and the messages to print before it runs.
 
@@ -63,7 +92,8 @@ def lab_command(args, root, browser, token=None, port=None):
     """
     # The project folder as the file browser's root, so exercises/ shows beside notebooks/
     # (given only a notebook, JupyterLab would make the notebook's folder the root).
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}"]
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     messages = []
     if root and "--allow-root" not in args:
         command.append("--allow-root")
@@ -98,6 +128,7 @@ def main(args):
         token = option_value(args, "IdentityProvider.token")
         if token is None:
             token = env.setdefault("JUPYTER_TOKEN", secrets.token_hex(24))
+    quiet_announcements()
     command, messages = lab_command(args, is_root(), browser, token)
     for message in messages:
         print(message, flush=True)
