@@ -132,3 +132,28 @@ def test_widget_state_is_stored_only_for_widgets_the_notebook_shows():
                     for cell in nb["cells"] for output in cell.get("outputs", []))
         state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
         assert bool(state) == bool(views), (path.name, len(state), views)
+
+
+def test_every_answer_is_hidden_behind_a_question_and_renders_as_markdown():
+    """A reveal comes after a question in its cell; blank lines around the answer keep its markdown
+    (maths, lists) rendered and keep the next paragraph out of the fold."""
+    import json
+    import pathlib
+    import re
+    root = pathlib.Path(__file__).parent.parent
+    problems = []
+    for path in sorted((root / "notebooks").glob("*.ipynb")) + sorted((root / "solutions").glob("*.ipynb")):
+        for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+            text = "".join(cell["source"])
+            if cell["cell_type"] != "markdown":
+                continue
+            start = 0
+            for block in re.finditer(r"<details>(.*?)</details>", text, re.S):
+                if "?" not in text[start:block.start()]:
+                    problems.append(f"{path.name} cell {index}: an answer with no question before it")
+                if not re.fullmatch(r"<summary>[^<]+</summary>\n\n.*\S\n\n", block.group(1), re.S):
+                    problems.append(f"{path.name} cell {index}: put a blank line after <summary> and before </details>")
+                if text[block.end():block.end() + 1] not in ("", "\n") or re.match(r"\n[^\n]", text[block.end():]):
+                    problems.append(f"{path.name} cell {index}: put a blank line after </details>")
+                start = block.end()
+    assert not problems, problems
