@@ -268,3 +268,26 @@ def test_answer_noise_04_without_l2_shows_no_overfitting_in_200_steps():
     train, test = pg.train_losses, pg.test_losses
     assert all(te < tr for tr, te in zip(train[10:], test[10:]))   # the test loss stays below the training loss
     assert test[-1] <= min(test) + 0.005                           # and is still falling at the end
+
+
+def test_the_boundary_shading_is_smooth_not_60_by_60_blocks():
+    pg = small()
+    pg.step(20)
+    boundary = pg._canvas.axes[0]
+    figure = boundary.figure
+
+    def distinct_shades_along_the_middle():
+        import io
+
+        import PIL.Image
+        pg._train_points.set_visible(False)
+        pg._test_points.set_visible(False)
+        pixels = np.asarray(PIL.Image.open(io.BytesIO(pg._canvas.png())))
+        box = boundary.get_window_extent()
+        row = pixels[pixels.shape[0] - int((box.y0 + box.y1) / 2), int(box.x0) + 2:int(box.x1) - 2, :3]
+        return len({tuple(p) for p in row})
+
+    smooth = distinct_shades_along_the_middle()
+    pg._image.set_interpolation("nearest")
+    blocky = distinct_shades_along_the_middle()
+    assert smooth > 2 * blocky, (smooth, blocky)

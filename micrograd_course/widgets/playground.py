@@ -317,13 +317,15 @@ class TrainingPlayground(widgets.VBox):
         self._canvas = Canvas(PAGE_WIDTH, 350, panels=2,
                               margins=dict(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.25))
         boundary, curves = self._canvas.axes
+        # The shade is the score, clipped to [-1, 1]: white on the boundary, full colour where the
+        # hinge loss is satisfied (margin 1). Bilinear smoothing hides the 60 x 60 grid's blocks.
         self._image = boundary.imshow(np.zeros((2, 2)), origin="lower", cmap="coolwarm", alpha=0.35,
-                                      vmin=-1, vmax=1, aspect="auto")
+                                      vmin=-1, vmax=1, aspect="auto", interpolation="bilinear")
         self._train_points = boundary.scatter([], [], s=18, edgecolors="black", linewidths=0.4)
         # Test points: hollow squares, so they stand apart from the filled training dots.
         self._test_points = boundary.scatter([], [], s=34, marker="s", facecolors="none", linewidths=1.6)
         boundary.set(xlabel="x₁", ylabel="x₂")
-        boundary.set_title("decision boundary", fontsize=10, loc="left")
+        boundary.set_title("decision boundary (shade: score)", fontsize=10, loc="left")
         grey = {"color": "none", "markeredgecolor": "0.25"}
         boundary.legend(handles=[
             Line2D([], [], marker="o", markerfacecolor="0.6", label="train", **grey),
