@@ -513,3 +513,10 @@ def test_wiggle_markers_at_the_slider_ends_sit_inside_the_frame():
                 assert y0 + 0.02 * (y1 - y0) < y < y1 - 0.02 * (y1 - y0), (name, h)
         slider.value = 0.0
     assert ex.errors == []
+
+
+def test_wiggle_graph_names_every_box_as_the_stepper_does():
+    ex = explore.wiggle_explorer(lambda a, b, c, f: (a * b + c) * f, a=2.0, b=-3.0, c=10.0, f=-2.0)
+    svg = ex.graph.value
+    for name in ("a", "b", "c", "f", "n1", "n2", "n3"):
+        assert f">{name}</text>" in svg, name

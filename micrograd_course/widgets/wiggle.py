@@ -8,6 +8,7 @@ from ..engine import Value, topological_order
 from .common import (PAGE_WIDTH, WIDE_LABEL, mark, Canvas, data_range, error_note, fmt, graph_box, graph_svg,
                      round_limits,
                      shows_errors, table)
+from .stepper import readable_names
 
 
 class WiggleExplorer(widgets.VBox):
@@ -109,7 +110,9 @@ class WiggleExplorer(widgets.VBox):
         if self.show_graph:
             nudged = [v for v in topological_order(s["nudged_root"])
                       if v.label in s["nudges"] and s["nudges"][v.label] != 0 and not v._prev]
-            self.graph.value = graph_svg(s["nudged_root"], highlight=nudged)
+            # Unlabelled values get the stepper's names (n1, n2, ..., constants k1, ...), so every box is named.
+            names = {v: n for v, n in readable_names(s["nudged_root"]).items() if not v.label}
+            self.graph.value = graph_svg(s["nudged_root"], highlight=nudged, labels=names)
 
     def _setup_plot(self):
         self._canvas = Canvas(PAGE_WIDTH - 340, 320, margins=dict(left=0.15, right=0.97, bottom=0.15, top=0.9))
