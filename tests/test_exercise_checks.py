@@ -156,7 +156,7 @@ def test_a_first_hint_says_where_to_look_and_shows_numbers_only_the_second_time(
 def test_a_failure_caused_by_an_earlier_exercise_names_it(capsys):
     assert EXERCISES["4.5"].after == ("4.3",)
     self_check(notebook(BACKWARD=BACKWARD_WITHOUT_THE_SEED), "4.5", seed=1)  # 4.3 wrong: x ** x fails
-    printed = capsys.readouterr().out
+    printed = " ".join(capsys.readouterr().out.split())  # the lines are wrapped to the column
     assert "FAIL x ** x through backward()" in printed
     assert "builds on 4.3 (backward() without recursion), which does not pass yet" in printed
     self_check(notebook(), "4.5", seed=1)  # 4.3 right: no note
@@ -263,3 +263,17 @@ def test_a_builds_on_note_only_when_a_test_that_relies_on_the_earlier_exercise_f
     # In the course: 4.5's tests, apart from x ** x, rely on nothing earlier.
     relies = {test.name: test.after for test in EXERCISES["4.5"].tests}
     assert [name for name, after in relies.items() if after != ()] == ["x ** x through backward(): d/dx = x**x (ln x + 1)"]
+
+
+def test_feedback_lines_fit_a_narrow_column_and_never_split_a_number():
+    hint = ("the base's local derivative is the power rule, with the exponent's data; multiply by out.grad "
+            "(a.grad for a ** b, a=-2.781971234, b=-0.5, out.grad=-12.25: expected -2.78197123456, got -2.78197)")
+    result = {"exercise": "9.9", "title": "a long one", "earned": 0, "points": 2, "note": "",
+              "tests": [{"test": "the gradient", "points": 2, "earned": 0, "hint": hint}]}
+    text = framework.format_result(result)
+    lines = text.splitlines()
+    assert len(lines) > 2 and all(len(line) <= framework.LINE_WIDTH for line in lines), lines
+    assert all(line.startswith("       ") for line in lines[2:])   # continuations indented under the test
+    for number in re.findall(r"-?\d+\.\d+", hint):
+        assert number in text, number                               # every number whole, on one line
+    assert " ".join(text.split()).endswith(" ".join(hint.split()))

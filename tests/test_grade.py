@@ -58,7 +58,7 @@ def test_grading_a_wrong_notebook_finds_the_right_failures(graded):
     assert rows["2.1"]["earned"] == 2 and "self minus other" in rows["2.1"]["tests"][0]["hint"]
     assert rows["2.2"]["earned"] == rows["2.2"]["points"] == 3
     assert rows["2.3"]["earned"] == 0 and "ran too long" in rows["2.3"]["tests"][0]["hint"]
-    assert rows["2.4"]["earned"] == 0 and "not done yet: Exercise 2.4" in rows["2.4"]["tests"][0]["hint"]
+    assert rows["2.4"]["earned"] == 0 and "not done yet: replace the `raise NotImplementedError`" in rows["2.4"]["tests"][0]["hint"]
     assert (graded["score"], graded["max_score"]) == (5, 13)
     assert graded["seed"] == 7 and graded["assignment"] == "solutions/02_value.ipynb"
     assert any(e["error"] == "Timeout" for e in graded["cell_errors"])

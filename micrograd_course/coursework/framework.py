@@ -32,6 +32,7 @@ import pkgutil
 import random
 import re
 import sys
+import textwrap
 import traceback
 
 EXERCISES = {}  # exercise id ("4.1") -> Exercise, filled by importing the exercise modules
@@ -422,7 +423,18 @@ def format_result(result):
         lines.append(f"  note: {result['note']}")
     if any(row.get("hidden") for row in result["tests"]):
         lines.append("  (check again after a fix: from the second try on, the hint shows the numbers)")
-    return "\n".join(lines)
+    return "\n".join(_wrapped(line) for line in lines)
+
+
+# JupyterLab breaks a long output line anywhere, even inside a number ("-2.7" | "8197"): lines
+# are wrapped here between words, to fit a 590 px column, with the test's text indented under it.
+LINE_WIDTH = 76
+
+
+def _wrapped(line):
+    indent = " " * (len(line) - len(line.lstrip()) + (5 if line.lstrip().startswith(("FAIL", "ok", "n/a")) else 2))
+    return textwrap.fill(line, width=LINE_WIDTH, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 # ----------------------------------------------------------------------
