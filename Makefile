@@ -42,14 +42,17 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 # whole module, tests/conftest.py) is reported without stopping the rest.
 PARALLEL := -n auto --dist loadfile
 
-.PHONY: install lab test bench exercises check-solutions grade progress gradescope site clean
+.PHONY: install lab test bench exercises check-solutions grade progress gradescope hub-link site clean
 
 # File names reach the shell only as environment variables ("$$NB"), never pasted into a
 # command line, and make never expands them: a name cannot run a command.
 override NB := $(value NB)
 override OUT := $(value OUT)
 override SANDBOX := $(value SANDBOX)
-export NB OUT SANDBOX
+override HUB := $(value HUB)
+override REPO := $(value REPO)
+override BRANCH := $(value BRANCH)
+export NB OUT SANDBOX HUB REPO BRANCH
 
 install: $(STAMP)
 
@@ -105,6 +108,13 @@ progress: install
 
 gradescope: install
 	$(BIN)/python -m micrograd_course.coursework gradescope-bundle --out build/gradescope
+
+# The nbgitpuller link that opens lecture 1 on a class's JupyterHub. REPO defaults to the
+# origin remote when that is an https address.
+hub-link:
+	@test -n "$$HUB" || { echo "usage: make hub-link HUB=https://hub.example.edu [REPO=https://github.com/you/micrograd-course] [BRANCH=main]"; exit 2; }
+	@repo="$${REPO:-$$(git remote get-url origin 2>/dev/null)}"; \
+	$(PYTHON) micrograd_course/coursework/hub.py --hub "$$HUB" --repo "$$repo" --branch "$${BRANCH:-main}"
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis *.egg-info build dist

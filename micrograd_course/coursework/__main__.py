@@ -15,7 +15,7 @@ import sys
 
 from . import generate as generator
 from . import grade as grader
-from . import gradescope
+from . import gradescope, hub
 
 
 def _generate(args):
@@ -107,6 +107,11 @@ def main(argv=None):
     command.set_defaults(run=gradescope.main_bundle)
     command = commands.add_parser("gradescope-run", help="grade /autograder/submission (or $AUTOGRADER_ROOT)")
     command.set_defaults(run=gradescope.main_run)
+    command = commands.add_parser("hub-link", help="print the nbgitpuller link that opens the course on a JupyterHub")
+    command.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
+    command.add_argument("--repo", required=True, help="the course repository's address (https)")
+    command.add_argument("--branch", default="main")
+    command.set_defaults(run=hub.main)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -63,7 +63,7 @@ import nbformat
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-from . import framework
+from . import framework, lms
 from .generate import EXERCISE_HEADER, META_KEY
 
 COURSEWORK_DIR = pathlib.Path(__file__).resolve().parent
@@ -791,7 +791,8 @@ def _cell(value):
 
 
 def write_gradebook(out_dir, reports, problems):
-    """gradebook.csv (one row per submission) and feedback/<student>[+<notebook>].md in ``out_dir``."""
+    """gradebook.csv (one row per submission), canvas.csv and moodle.csv (one row per student, one
+    column per notebook: see ``lms``) and feedback/<student>[+<notebook>].md in ``out_dir``."""
     (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
     ids = list(dict.fromkeys(r["exercise"] for _, report in reports for r in report["exercises"]))
     with open(out_dir / "gradebook.csv", "w", newline="") as file:
@@ -806,3 +807,5 @@ def write_gradebook(out_dir, reports, problems):
             (out_dir / "feedback" / name).write_text(feedback_markdown(student, report))
         for student, path, problem in problems:
             writer.writerow(map(_cell, [student, str(path), *([""] * len(ids)), "", "", "", "", "", problem]))
+    lms.write_canvas_csv(out_dir / "canvas.csv", reports, problems)
+    lms.write_moodle_csv(out_dir / "moodle.csv", reports, problems)
