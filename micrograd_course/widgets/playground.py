@@ -27,7 +27,8 @@ from matplotlib.lines import Line2D
 from .. import datasets
 from ..losses import accuracy, hinge_loss, l2_penalty
 from ..nn import MLP
-from .common import PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, integer_ticks, nice_ceiling, slider_layout
+from .common import (PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, integer_ticks, nice_ceiling, slider_layout,
+                     strong_button)
 
 # A training loss above this many times the starting loss (at least 1, a classifier that
 # says 0 everywhere) means the run has blown up: it is reported as diverged and stops.
@@ -144,7 +145,7 @@ class TrainingPlayground(widgets.VBox):
                                             description="batch (0 = all)", style=WIDE_LABEL,
                                             layout=slider_layout(340))
         self.seed = widgets.IntText(value=seed, description="seed", layout={"width": "160px"})
-        self.train_button = widgets.Button(description=TRAIN_LABEL, button_style="success")
+        self.train_button = strong_button(TRAIN_LABEL, "success")
         self.step_button = widgets.Button(description="step")
         self.reset_button = widgets.Button(description="reset")
         self.status = widgets.HTML(layout={"min_height": "24px"})
@@ -315,7 +316,9 @@ class TrainingPlayground(widgets.VBox):
 
     def _setup_plot(self):
         self._canvas = Canvas(PAGE_WIDTH, 350, panels=2,
-                              margins=dict(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.25))
+                              margins=dict(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.25),
+                              alt=("the decision boundary over the training points (dots) and test points (squares), "
+                                   "shaded by the score (left), and the train and test loss against the step (right)"))
         boundary, curves = self._canvas.axes
         # The shade is the score, clipped to [-1, 1]: white on the boundary, full colour where the
         # hinge loss is satisfied (margin 1). Bilinear smoothing hides the 60 x 60 grid's blocks.

@@ -207,7 +207,9 @@ class StepSizeExplorer(widgets.VBox):
 
     def _setup_plot(self):
         self._canvas = Canvas(PAGE_WIDTH, 300, panels=2,
-                              margins=dict(left=0.1, right=0.97, bottom=0.16, top=0.86, wspace=0.38))
+                              margins=dict(left=0.1, right=0.97, bottom=0.16, top=0.86, wspace=0.38),
+                              alt=("gradient descent's iterates on the function or the loss (left), and the distance "
+                                   "to the minimum against the step on a log axis (right)"))
         left, right = self._canvas.axes
         lo, hi = self.x_range
         grid = [lo + (hi - lo) * i / 200 for i in range(201)]

@@ -5,7 +5,7 @@ import html
 import ipywidgets as widgets
 
 from ..engine import topological_order
-from .common import fmt, graph_box, graph_svg, mark
+from .common import fmt, graph_box, graph_svg, mark, strong_button
 
 _RULES = {
     "+": "passes its grad through unchanged",
@@ -59,7 +59,7 @@ class BackpropStepper(widgets.VBox):
         self._auto_names = {v: n for v, n in self.names.items() if not v.label}
         self.position = 0
         self.back_button = widgets.Button(description="◀ back")
-        self.step_button = widgets.Button(description="step ▶", button_style="primary")
+        self.step_button = strong_button("step ▶", "primary")
         self.reset_button = widgets.Button(description="reset")
         most_inputs = max((len(v._prev) for v in self.order), default=0)
         # Fixed height: one line for the step, one per child written, one for "done". It sits

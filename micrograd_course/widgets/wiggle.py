@@ -115,7 +115,9 @@ class WiggleExplorer(widgets.VBox):
             self.graph.value = graph_svg(s["nudged_root"], highlight=nudged, labels=names)
 
     def _setup_plot(self):
-        self._canvas = Canvas(PAGE_WIDTH - 340, 320, margins=dict(left=0.15, right=0.97, bottom=0.15, top=0.9))
+        self._canvas = Canvas(PAGE_WIDTH - 340, 320, margins=dict(left=0.15, right=0.97, bottom=0.15, top=0.9),
+                              alt=("the output as one leaf is nudged by h, the real change against the gradient's "
+                                   "straight-line prediction"))
         ax = self._canvas.axes[0]
         # The real output is a broad pale line under the dashed prediction, so both stay
         # visible even where they coincide (an output linear in the leaf).
