@@ -141,6 +141,62 @@ def exec_the_solutions(base):
     return nb
 
 
+def answer_tail(base, exercise, code):
+    """``base`` with top-level ``code`` at the end of the answer cell of ``exercise``: the probe process runs it."""
+    nb = nbformat.from_dict(base)
+    for cell in nb.cells:
+        if cell.source.startswith(f"# Exercise {exercise}:"):
+            cell.source += "\n" + code
+    return nb
+
+
+def whole_answer(base, exercise, code):
+    """``base`` with the answer cell of ``exercise`` replaced by its header and ``code``."""
+    nb = nbformat.from_dict(base)
+    for cell in nb.cells:
+        if cell.source.startswith(f"# Exercise {exercise}:"):
+            cell.source = cell.source.splitlines()[0] + "\n" + code
+    return nb
+
+
+def pasted_package_pow():
+    """The package's own Value.__pow__, its source pasted in with every name changed."""
+    import inspect
+    import textwrap
+
+    from micrograd_course import engine
+    source = textwrap.dedent(inspect.getsource(engine.Value.__pow__))
+    for old, new in [("__pow__", "power"), ("other", "exponent"), ("out", "result"), ("_backward", "_back")]:
+        source = source.replace(old, new)
+    return ("from micrograd_course.engine import _BLOCKED, _is_number, _power  # the helpers it calls\n" + source
+            + "\nValue.__pow__ = power\n")
+
+
+FORK_BOMB = ("import os, time\nfor _ in range(64):\n    if os.fork() == 0:\n        time.sleep(30)\n"
+             "        os._exit(0)\n")
+DOUBLE_FORK = ("import os\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+               f"        os.execvp('sleep', ['sleep', '{SURVIVOR}'])\n    os._exit(0)\n")
+READ_THE_JUDGE = """
+import importlib.util, pathlib, micrograd_course
+judge = pathlib.Path(micrograd_course.__file__).parent / 'coursework' / 'exercises' / 'nb02.py'
+try:
+    assert '@sub.test' in judge.read_text()
+    Value.__sub__ = lambda s, o: Value(s.data - o.data, (s, o), '-')  # earned only if the judge could be read
+except Exception as error:
+    print('no judge:', error)
+"""
+PLANT_FOR_THE_NEXT = f"""
+import glob, os
+for folder in glob.glob('/tmp/grade-*/*') + glob.glob('/tmp/grade-*'):
+    for name in ('json.py', 'marshal.py', 'sitecustomize.py', '{PLANTED}.py'):
+        try:
+            with open(os.path.join(folder, name), 'w') as f:
+                f.write("raise SystemExit('planted')\\n")
+        except OSError:
+            pass
+"""
+
+
 # name -> (notebook, score it must get out of 13)
 ATTACKS = {
     "printed PASS lines": (with_cells(EXERCISES, PASS_LINES), 0),
@@ -206,22 +262,22 @@ ATTACKS = {
         f"subprocess.Popen(['sleep', '{SURVIVOR}'], start_new_session=True)\n"), 13),
     "an endless loop that ignores Ctrl-C": (with_cells(SOLUTIONS,
         "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n",
-        at=after_check("2.2")), 3),  # 2.2 is probed once its part (up to 2.3) has run: the loop is in it
+        at=after_check("2.2")), 13),  # a cell of its own: the kernel hangs on it, the probe process never runs it
     "os._exit inside an answer kills the kernel": (replace_answer(SOLUTIONS, "2.3",
-        "    import os\n    os._exit(1)\n"), 6),
+        "    import os\n    os._exit(1)\n"), 10),  # costs 2.3 alone: the probes start again without that cell
     "eats all memory": (with_cells(SOLUTIONS, "try:\n    x = bytearray(8 * 2 ** 30)\nexcept MemoryError:\n"
                                               "    print('no memory')\n"), 13),
     "floods the output": (with_cells(SOLUTIONS, "for _ in range(200):\n    print('x' * 100_000)\n"), 13),
     "json.dumps replaced (breaks the kernel)": (with_cells(EXERCISES, "import json\n"
         "json.dumps = lambda *a, **k: '{\"values\": {\"has_data\": true, \"new\": true, \"children\": [\"a\", \"b\"],"
-        " \"op\": \"*\", \"ops\": [\"ReLU\", \"ReLU\", \"ReLU\"]}, \"errors\": []}'\n", at=EARLY), None),
+        " \"op\": \"*\", \"ops\": [\"ReLU\", \"ReLU\", \"ReLU\"]}, \"errors\": []}'\n", at=EARLY), 0),
     "json.dumps forges only the probe's reply": (with_cells(EXERCISES, "import json\n_dumps = json.dumps\n"
         "def dumps(obj, *a, **k):\n"
         "    if isinstance(obj, dict) and set(obj) == {'values', 'errors'}:\n"
         "        obj = {'values': {'has_data': True, 'new': True, 'children': ['a', 'b'], 'op': '*',\n"
         "                          'ops': ['ReLU'] * 3, 'data': [1.0, 0.0, 0.0]}, 'errors': []}\n"
         "    return _dumps(obj, *a, **k)\n"
-        "json.dumps = dumps\n", at=EARLY), None),
+        "json.dumps = dumps\n", at=EARLY), 0),
     "honest: the solution": (nbformat.from_dict(SOLUTIONS), 13),
     "root: umount /tmp, remount / read-write, plant code in the package and the venv": (with_cells(EXERCISES,
         "import os, subprocess, sys, micrograd_course\n"
@@ -242,6 +298,33 @@ ATTACKS = {
     "fills /dev/shm for the machine": (with_cells(SOLUTIONS,
         f"try:\n    with open('/dev/shm/{PLANTED}', 'wb') as f:\n        for _ in range(40):\n"
         "            f.write(b'x' * 2 ** 20)\nexcept OSError as e:\n    print(e)\n"), 13),
+    # In the answer cells: the probe process runs these, under its audit hook.
+    "json.dumps forged inside an answer cell": (answer_tail(EXERCISES, "2.1",
+        "import json\njson.dumps = lambda *a, **k: '{\"values\": {\"has_data\": true, \"new\": true}}'\n"), 0),
+    "the display formatter forged inside an answer cell": (answer_tail(EXERCISES, "2.1",
+        "from IPython import get_ipython\n"
+        "get_ipython().display_formatter.formatters['text/plain'].for_type(dict, lambda o, p, c: p.text('{}'))\n"), 0),
+    "a sys.meta_path hook serves forged modules": (answer_tail(EXERCISES, "2.1",
+        "import sys, types\nclass Forger:\n    def find_spec(self, name, path=None, target=None):\n"
+        "        import importlib.machinery as m\n"
+        "        return m.ModuleSpec(name, self) if name in ('json', 'marshal') or '_grader_' in name else None\n"
+        "    def create_module(self, spec):\n        return types.ModuleType(spec.name)\n"
+        "    def exec_module(self, module):\n        module.dumps = lambda *a, **k: b'forged'\n"
+        "sys.meta_path.insert(0, Forger())\nfor name in ['json', 'marshal']:\n    sys.modules.pop(name, None)\n"), 0),
+    "gc.get_objects looks for the probe's record": (replace_answer(EXERCISES, "2.1",
+        "    import gc\n    for o in gc.get_objects():\n        if isinstance(o, dict) and 'has_data' in o:\n"
+        "            o.update({'has_data': True, 'new': True, 'data': 0.0})\n    return Value(0.0)\n"), 0),
+    "the package's __pow__ under a new file name (__code__.replace)": (answer_tail(EXERCISES, "2.2",
+        "import types, micrograd_course.engine as E\nfrom micrograd_course.engine import _BLOCKED, _is_number, _power\n"
+        "Value.__pow__ = types.FunctionType(E.Value.__pow__.__code__.replace(co_filename='<my cell>'), globals(),"
+        " 'power')\n"), 0),
+    "the package's __pow__ source pasted in, every name changed": (whole_answer(EXERCISES, "2.2",
+                                                                                 pasted_package_pow()), 0),
+    "reads the judge's source from an answer cell": (answer_tail(EXERCISES, "2.1", READ_THE_JUDGE), 0),
+    "a double fork from an answer cell": (answer_tail(SOLUTIONS, "2.3", DOUBLE_FORK), 13),
+    "a bounded fork bomb from an answer cell": (answer_tail(SOLUTIONS, "2.1", FORK_BOMB), 13),
+    "plants json.py and sitecustomize.py where other students' grading runs": (answer_tail(SOLUTIONS, "2.4",
+                                                                                        PLANT_FOR_THE_NEXT), 13),
 }
 
 # name -> text its cell error must contain (what the submission could see, quoted back in its own feedback)
@@ -254,8 +337,9 @@ SEEN = {"raises the grader's environment and its connection file into its feedba
 NEEDS_SANDBOX = {"appends to the checks on disk", "writes into solutions/ and grades.json",
                  "attaches to other students' kernels and kills them",
                  "double fork and setsid escape the final kill", "fills /dev/shm for the machine",
-                 "root: umount /tmp, remount / read-write, plant code in the package and the venv",
-                 "execs solutions/ read from the instructor's checkout"}
+                 "a double fork from an answer cell", "plants json.py and sitecustomize.py where other students' "
+                 "grading runs",
+                 "root: umount /tmp, remount / read-write, plant code in the package and the venv"}
 SANDBOX = grade.sandbox_available() and not os.environ.get("GRADER_TESTS_WITHOUT_SANDBOX")
 
 

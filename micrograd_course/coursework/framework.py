@@ -2,8 +2,9 @@
 
 One ``Exercise`` definition serves two places:
 
-- the **probe** runs where the student's code lives (the notebook's kernel). It
-  calls the student's functions on the inputs of one *case* and records what
+- the **probe** runs where the student's code lives: the notebook's kernel for
+  ``check()``, a fresh probe process when grading (isolate.py). It is written
+  with ``probing.py``, the probe side, and calls the student's functions on the inputs of one *case* and records what
   came back as plain data: numbers, strings, lists, dicts. It never decides
   anything.
 - the **tests** (the judge) run in the grader's own process. Each test reads
@@ -17,200 +18,20 @@ does not pay. How to write an exercise: see README.md in this folder.
 
 In a notebook, ``check("4.1")`` runs probe and judge together for instant
 feedback (see ``check``); ``python -m micrograd_course.coursework grade`` runs
-the probe in the kernel and the judge at home.
+the probes in a separate process that sees only the probe code (probe_code.py)
+and the judge at home.
 """
 
 import contextlib
 import importlib
-import importlib.util
 import io
-import json
-import math
-import numbers
-import pathlib
 import pkgutil
 import random
-import re
 import sys
 import textwrap
-import traceback
 
-EXERCISES = {}  # exercise id ("4.1") -> Exercise, filled by importing the exercise modules
-_PRELOADED = False  # True in a grader's private copy, whose exercise modules were all loaded from its sources
-_PACKAGE_DIR = str(pathlib.Path(__file__).resolve().parent.parent)  # micrograd_course/
-_COURSEWORK_DIR = str(pathlib.Path(__file__).resolve().parent)
-
-
-class Fail(Exception):
-    """A test's verdict "wrong", with what to look at and, separately, the numbers.
-
-    ``look`` is always shown: where to look, never the expected number.
-    ``detail`` (inputs, expected, got) is shown from the second failed attempt
-    at the same exercise on, and in the grader's report.
-    """
-
-    def __init__(self, look, detail=""):
-        super().__init__(look)
-        self.look, self.detail = look, detail
-
-
-class Test:
-    """One scored question about an exercise: ``judge(case, got)`` raises Fail when wrong.
-
-    ``needs``: modules the test cannot run without (``("torch",)``). Where one
-    is not installed the test is *unavailable*: it earns nothing, and its row
-    says what to install, apart from the tests that really fail.
-    ``after``: the earlier exercises this test relies on (None: all of its
-    exercise's ``after``). Only a failing test that relies on a failing
-    earlier exercise earns the "builds on ... fix that first" note.
-    """
-
-    def __init__(self, name, points, judge, needs=(), after=None):
-        self.name, self.points, self.judge, self.needs = name, points, judge, tuple(needs)
-        self.after = None if after is None else tuple(after)
-
-
-class Exercise:
-    """An exercise: its id and title, the notebook names it uses, a case maker, probes and tests.
-
-    ``uses``: names looked up in the notebook (``("Value",)``), passed to the
-    probes as keyword arguments. ``own``: those of them the student must
-    write; one that comes from the micrograd_course package scores 0 (default:
-    all of ``uses``). ``after``: ids of earlier exercises this one builds on;
-    when this one fails while one of those fails too, the hint names it.
-    """
-
-    def __init__(self, id, title, uses, after=(), own=None):
-        if id in EXERCISES:
-            raise ValueError(f"exercise {id} is defined twice")
-        self.id, self.title, self.uses, self.after = id, title, tuple(uses), tuple(after)
-        self.own = tuple(uses if own is None else own)
-        self._make_case = lambda rng: {}
-        self.probes, self.tests = [], []
-        EXERCISES[id] = self
-
-    def cases(self, make):
-        """Decorator: ``make(rng)`` returns one case, a dict of plain data drawn from ``rng``."""
-        self._make_case = make
-        return make
-
-    def probe(self, run):
-        """Decorator: ``run(got, case, **uses)`` stores what the student's code returns in ``got``.
-
-        An exercise may have several probes; each runs on its own, so one that
-        crashes does not lose what the others recorded.
-        """
-        self.probes.append(run)
-        return run
-
-    def test(self, name, points=1, needs=(), after=None):
-        """Decorator: ``judge(case, got)`` raises Fail when the answer is wrong.
-
-        ``needs``: modules the test needs (see Test); checked where the
-        verdict is made, never by asking the student's kernel. ``after``: the
-        earlier exercises this test relies on (default: the exercise's own).
-        """
-        def register(judge):
-            if after is not None and not set(after) <= set(self.after):
-                raise ValueError(f"a test of {self.id} relies on {after}, but the exercise builds only on {self.after}")
-            self.tests.append(Test(name, points, judge, needs, after))
-            return judge
-        return register
-
-    @property
-    def points(self):
-        return sum(test.points for test in self.tests)
-
-    def make_case(self, seed):
-        """The case for this exercise under ``seed``, as plain (JSON) data."""
-        rng = random.Random(f"{seed}/{self.id}")
-        return json.loads(json.dumps(self._make_case(rng)))
-
-
-# ----------------------------------------------------------------------
-# The probe side: runs in the student's kernel, returns plain data only.
-# ----------------------------------------------------------------------
-
-def plain(value, depth=0):
-    """``value`` as JSON-able data: numbers, strings, lists, dicts; anything else becomes its type's name."""
-    if depth > 30:
-        return {"__type__": "too deeply nested"}
-    if value is None or isinstance(value, (bool, str)) or type(value).__name__ == "bool_":
-        return value if isinstance(value, (str, type(None))) else bool(value)
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(key): plain(item, depth + 1) for key, item in value.items()}
-    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
-        items = value.tolist() if hasattr(value, "tolist") else value
-        if not isinstance(items, list):  # a numpy scalar
-            return plain(items, depth + 1)
-        return [plain(item, depth + 1) for item in items]
-    return {"__type__": type(value).__name__}
-
-
-def comes_from_package(obj):
-    """True when ``obj`` (a class or function) was written in micrograd_course rather than the notebook."""
-    def written_in_package(thing):
-        module = getattr(thing, "__module__", None) or ""
-        code = getattr(thing, "__code__", None)
-        filename = getattr(code, "co_filename", "") or ""
-        return module.split(".")[0] == "micrograd_course" or filename.startswith(_PACKAGE_DIR)
-
-    if isinstance(obj, type):
-        for klass in obj.__mro__:
-            if written_in_package(klass) or any(written_in_package(member) for member in vars(klass).values()
-                                                if callable(member)):
-                return True
-        return False
-    target = getattr(obj, "__func__", obj)
-    return callable(target) and (written_in_package(target) or written_in_package(getattr(target, "__wrapped__", None)))
-
-
-def describe_error(error):
-    """Plain data about an exception the student's code raised: name, message, the student's line."""
-    student_frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-                      if not frame.filename.startswith(_COURSEWORK_DIR)]
-    where = student_frames[-1] if student_frames else None
-    return {"error": type(error).__name__, "message": str(error)[:300],
-            "line": where.lineno if where else None, "code": (where.line or "")[:200] if where else ""}
-
-
-def run_probes(exercise, case, namespace):
-    """Run an exercise's probes against the notebook ``namespace``; return plain data.
-
-    The reply is ``{"values": {...}, "errors": [...]}``, or a single key that
-    says why the probes did not run: ``missing``, ``none`` or ``imported``.
-    A KeyboardInterrupt (Ctrl-C, or the grader's time limit) stops the
-    remaining probes too: one interrupt ends the whole check of an endless loop.
-    """
-    uses = {}
-    for name in exercise.uses:
-        if name not in namespace:
-            return {"missing": name}
-        if namespace[name] is None:
-            return {"none": name}
-        if name in exercise.own and comes_from_package(namespace[name]):
-            return {"imported": name}
-        uses[name] = namespace[name]
-    got, errors = {}, []
-    for probe in exercise.probes:
-        try:
-            probe(got, case, **uses)
-        except KeyboardInterrupt as error:  # the time ran out: the next probe would likely loop again
-            errors.append(describe_error(error))
-            break
-        except BaseException as error:  # noqa: B036 -- SystemExit and the like count as a crash
-            errors.append(describe_error(error))
-    return json.loads(json.dumps({"values": plain(got), "errors": errors}))
-
-
-def probe_reply(exercise_id, case_json, namespace):
-    """What the grader evaluates in the kernel: the probes' reply as a JSON string."""
-    load_all()
-    return json.dumps(run_probes(EXERCISES[exercise_id], json.loads(case_json), namespace))
+from .probing import (EXERCISES, Exercise, Fail, Test, _COURSEWORK_DIR, _PACKAGE_DIR,  # noqa: F401
+                      close, comes_from_package, describe_error, error_hint, is_number, plain, run_probes)
 
 
 # ----------------------------------------------------------------------
@@ -235,32 +56,6 @@ class Got:
         if self.errors:
             raise Fail(error_hint(self.errors[0]))
         raise Fail(f"the check found no result for {key!r}")
-
-
-def error_hint(error):
-    """A sentence about an exception from the student's code, naming an unfinished exercise if that is the cause."""
-    name, message = str(error.get("error", "?")), str(error.get("message", ""))
-    if name == "NotImplementedError" and message.startswith("Exercise "):
-        return f"not done yet: {message.split(':')[0]} still raises NotImplementedError; write that one first"
-    if name == "NotImplementedError":
-        return "not done yet: replace the `raise NotImplementedError` with your code"
-    if name == "KeyboardInterrupt":
-        return "your code ran too long and was stopped (an endless loop?)"
-    missing = re.fullmatch(r"'(\w+)' object has no attribute '(\w+)'", message)
-    if name == "AttributeError" and missing:
-        return (f"`{missing[1]}` has no `{missing[2]}` yet: run the cell above that defines it "
-                f"(the exercise's cell), then check again")
-    where = f" (line {error['line']}: {error.get('code', '')!r})" if error.get("line") else ""
-    return f"your code raised {name}: {message}{where}"
-
-
-def is_number(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-def close(got, expected, tol=1e-6):
-    """``got`` is a number within ``tol`` (relative and absolute) of ``expected``."""
-    return is_number(got) and math.isclose(got, expected, rel_tol=tol, abs_tol=tol)
 
 
 def shown(x):
@@ -392,6 +187,10 @@ def _not_run_reason(exercise, reply):
     if "imported" in reply:
         return (f"`{reply['imported']}` comes from the micrograd_course package, but this exercise asks "
                 f"you to write your own: it scores 0. Define it in the notebook")
+    if "copied" in reply:
+        name, original = reply["copied"]
+        return (f"`{name}` is micrograd_course's own `{original}` with new names, but this exercise asks you "
+                f"to write your own: it scores 0. Write it yourself")
     if "values" not in reply:
         return "the check got no answer from the notebook"
     return ""
@@ -445,8 +244,6 @@ def load_all():
     """Import every exercise module (``exercises/nbNN*.py``); returns EXERCISES."""
     from . import exercises
 
-    if _PRELOADED:
-        return EXERCISES
     for module in pkgutil.iter_modules(exercises.__path__):
         if module.name.startswith("nb"):
             importlib.import_module(f"{exercises.__name__}.{module.name}")

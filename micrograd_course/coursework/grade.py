@@ -40,7 +40,6 @@ Exit status: 0 every exercise passed, 1 some failed, 2 usage error or input
 that could not be graded (each gets a one-line reason, no traceback).
 """
 
-import ast
 import concurrent.futures
 import csv
 import datetime
@@ -63,7 +62,7 @@ import nbformat
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-from . import framework, lms
+from . import framework, isolate, launch, lms, provenance
 from .generate import EXERCISE_HEADER, META_KEY
 
 COURSEWORK_DIR = pathlib.Path(__file__).resolve().parent
@@ -131,27 +130,6 @@ def _notes_on_headers(cells, ids):
     notes += [f"exercise {x} appears {found.count(x)} times: graded once, on the notebook's final state "
               f"of that part" for x in dict.fromkeys(found) if x in ids and found.count(x) > 1]
     return notes
-
-
-def _probe_points(cells, ids):
-    """{cell index: exercise ids to probe before running that cell}; the rest are probed at the end.
-
-    Exercise k is probed just before the next cell that starts another of the
-    assignment's exercises, i.e. once its own part of the notebook has run.
-    """
-    header_at = {}
-    for index, cell in enumerate(cells):
-        for exercise_id in _header_ids([cell]):
-            if exercise_id in ids:
-                header_at[exercise_id] = index
-    starts = sorted(set(header_at.values()))
-    points = {}
-    for exercise_id in ids:
-        if exercise_id in header_at:
-            later = [s for s in starts if s > header_at[exercise_id]]
-            if later:
-                points.setdefault(later[0], []).append(exercise_id)
-    return points
 
 
 def checks_hash():
@@ -443,6 +421,11 @@ def _folder_bytes(folder, most_entries=20_000):
     return total
 
 
+def _kill_descendants(pid):
+    for child in _descendants(pid):
+        _kill(child)
+
+
 def _kill(pid):
     try:
         os.kill(pid, signal.SIGKILL)
@@ -451,64 +434,53 @@ def _kill(pid):
 
 
 # ----------------------------------------------------------------------
-# The probe, sent from here and loaded fresh in the kernel.
+# The probe process: a fresh interpreter, away from the kernel (isolate.py).
 # ----------------------------------------------------------------------
 
-def _probe_sources():
-    """(module suffix, file, is package, source) for the framework and every exercise module, in load order."""
-    modules = [("", COURSEWORK_DIR / "__init__.py", True, ""),
-               (".framework", COURSEWORK_DIR / "framework.py", False, None),
-               (".exercises", COURSEWORK_DIR / "exercises" / "__init__.py", True, None)]
-    for path in sorted((COURSEWORK_DIR / "exercises").glob("*.py")):
-        if path.name != "__init__.py":
-            modules.append((f".exercises.{path.stem}", path, False, None))
-    shared = [m for m in modules if m[0].endswith("._shared")]
-    modules = [m for m in modules if m not in shared]
-    modules[3:3] = shared  # helpers before the notebooks' modules that import them
-    return [(suffix, str(path), package, path.read_text() if source is None else source)
-            for suffix, path, package, source in modules]
+def _readable_folders():
+    """What a probe process may read: the system's programs and libraries, Python, the venv, the package."""
+    tops = [pathlib.Path(t) for t in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")]
+    folders = [str(t.resolve()) for t in tops if t.exists()] + [str(p) for p in _python_folders()]
+    return list(dict.fromkeys(folders))
 
 
-_BOOTSTRAP = '''
-def {function}(sources):
-    import sys, types
-    for suffix, filename, is_package, source in sources:
-        name = "{package}" + suffix
-        module = types.ModuleType(name)
-        module.__file__ = filename
-        module.__package__ = name if is_package else name.rpartition(".")[0]
-        if is_package:
-            module.__path__ = []
-        sys.modules[name] = module
-        exec(compile(source, filename, "exec"), module.__dict__)
-    framework = sys.modules["{package}.framework"]
-    framework._PRELOADED = True
-    return framework.probe_reply
-{probe} = {function}({sources!r})
-del {function}
-'''
+def _hidden_folders(solutions_dir):
+    """What a probe process may never read, even where it lies inside a readable folder."""
+    return [str(pathlib.Path(p).resolve()) for p in (COURSEWORK_DIR, SOLUTIONS, solutions_dir, COURSE_ROOT / "exercises")]
 
 
-def _install_probe(kernel, timeout):
-    """Load a private copy of the checks into the kernel; return the name of its probe function there."""
-    token = secrets.token_hex(8)
-    probe = f"_grader_probe_{token}"
-    code = _BOOTSTRAP.format(function=f"_grader_setup_{token}", package=f"_grader_{token}", probe=probe,
-                             sources=_probe_sources())
-    _printed, error, _ = kernel.run(code, timeout, silent=True)
-    return None if error else probe
+def _probe_prefix(probe_dir, sandbox):
+    """The probe process's bubblewrap command line (with the coursework hidden), or nothing."""
+    if not sandbox:
+        return []
+    runtime = probe_dir.parent / "probe-runtime"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    return _bwrap_prefix(probe_dir, runtime)[:-2] + ["--tmpfs", str(COURSEWORK_DIR), "--chdir", str(probe_dir)]
 
 
-def _parse_reply(expressions):
-    """The probe's reply from ``user_expressions``, or None when the kernel sent something else."""
-    result = expressions.get("reply", {}) if isinstance(expressions, dict) else {}
-    if not isinstance(result, dict) or result.get("status") != "ok":
-        return None
-    try:
-        reply = json.loads(ast.literal_eval(result["data"]["text/plain"]))
-    except (KeyError, TypeError, ValueError, SyntaxError, MemoryError, RecursionError):
-        return None
-    return reply if isinstance(reply, dict) else None
+def _copies(steps, exercises):
+    """{exercise id: (function, package function)} for answers that are the package's code renamed."""
+    found = {}
+    for step in steps:
+        if step[0] == "cell" and step[1].startswith("answer "):
+            exercise_id = step[1].split()[1]
+            if exercise_id in exercises and exercises[exercise_id].own:
+                copies = provenance.copied_functions(step[2])
+                if copies and exercise_id not in found:
+                    found[exercise_id] = copies[0]
+    return found
+
+
+def _exercise_modules(exercises, ids):
+    """The exercise modules (``nb04``) whose probes ``ids`` need."""
+    stems = []
+    for exercise_id in ids:
+        if exercise_id in exercises:
+            for probe in exercises[exercise_id].probes:
+                stem = (getattr(probe, "__module__", "") or "").rpartition(".")[2]
+                if stem.startswith("nb") and stem not in stems:
+                    stems.append(stem)
+    return stems
 
 
 # ----------------------------------------------------------------------
@@ -550,9 +522,11 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
     exercises = framework.load_all()
     seed = secrets.randbelow(2 ** 32) if seed is None else seed
     cells = [c for c in nb.cells if isinstance(c, dict)]
-    probe_at = _probe_points(cells, ids)
+    cases = {x: exercises[x].make_case(seed) for x in ids if x in exercises}
+    solution_cells = nbformat.read(str(pathlib.Path(solutions_dir) / solution), as_version=4).cells
+    steps = isolate.probe_steps(solution_cells, cells, [x for x in ids if x in exercises], cases)
     results, notes, cell_errors = {}, _notes_on_headers(cells, ids), []
-    stopped = ""
+    stopped, probed = "", {}
     started = time.monotonic()
     before = _course_state(solutions_dir)
 
@@ -561,36 +535,27 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
 
     with tempfile.TemporaryDirectory(prefix="grade-") as private:
         private = pathlib.Path(private)
-        workdir = private / "work"
+        workdir, probe_dir = private / "work", private / "probe"
         _copy_folder(path.parent, path.resolve(), workdir)
+        _copy_folder(path.parent, path.resolve(), probe_dir)
+        (probe_dir / ".tmp").mkdir()
+
+        def probe():  # the points: a fresh interpreter, beside the kernel
+            try:
+                probed["replies"], _, probed["notes"] = isolate.run_probes_isolated(
+                    steps, _exercise_modules(exercises, ids), probe_dir, _kernel_env(probe_dir),
+                    _probe_prefix(probe_dir, sandbox),
+                    {"memory": memory_mb * 2 ** 20, "cpu": int(budget) + 30, "file_size": launch.FILE_SIZE_LIMIT},
+                    _readable_folders(), _hidden_folders(solutions_dir), timeout, min(PROBE_TIMEOUT, timeout), budget,
+                    _kill_descendants, _descendants)
+            except Exception as error:  # noqa: BLE001 -- reported, never a crash of the grader
+                probed["error"] = f"the probes could not run ({type(error).__name__}: {error})"[:200]
+
+        prober = threading.Thread(target=probe, daemon=True)
+        prober.start()
         kernel = Kernel(workdir, private, memory_mb=memory_mb, cpu_seconds=budget + 30, sandbox=sandbox)
-        try:
-            probe = _install_probe(kernel, 60)
-            if probe is None:
-                stopped = "the grader could not load its checks into the kernel"
-
-            def grade_exercises(exercise_ids):
-                nonlocal stopped
-                for exercise_id in exercise_ids:
-                    if stopped or exercise_id in results or exercise_id not in exercises:
-                        continue
-                    exercise = exercises[exercise_id]
-                    case = exercise.make_case(seed)
-                    expression = f"{probe}({exercise_id!r}, {json.dumps(case)!r}, globals())"
-                    _, error, expressions = kernel.run("", min(PROBE_TIMEOUT, timeout, max(left(), 1)),
-                                                       {"reply": expression}, silent=True)
-                    if not kernel.alive:
-                        stopped = f"the kernel died or hung while checking {exercise_id} ({error[1]})"
-                        continue
-                    failing = [dep for dep in exercise.after
-                               if dep in results and results[dep]["earned"] < results[dep]["points"]]
-                    results[exercise_id] = framework.judge(exercise, case, _parse_reply(expressions),
-                                                           failing_after=failing)
-
+        try:  # the student's notebook as written: its outputs and cell errors, no points
             for index, cell in enumerate(cells):
-                grade_exercises(probe_at.get(index, []))
-                if stopped:
-                    break
                 if cell.get("cell_type") != "code":
                     continue
                 if left() <= 0:
@@ -602,28 +567,42 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
                                         "message": printable(error[1])[:200]})
                 if not kernel.alive:
                     stopped = f"the kernel died or hung at cell {index} ({error[1] if error else ''})"
-            grade_exercises(ids)
-        except Exception as error:  # noqa: BLE001 -- whatever the kernel did, keep what was graded
-            stopped = stopped or f"grading stopped early ({type(error).__name__}: {error})"[:200]
+                    break
+        except Exception as error:  # noqa: BLE001 -- whatever the kernel did, the probes still count
+            stopped = stopped or f"the notebook stopped early ({type(error).__name__}: {error})"[:200]
         finally:
             kernel.close()
+        prober.join(budget + 60)
     if _course_state(solutions_dir) != before:
         raise GradingError(f"grading {path} changed the course package or its solutions: restore them "
                            "(git checkout) and grade it with --sandbox")
+    replies = probed.get("replies", {})
+    for exercise_id, copy in _copies(steps, exercises).items():  # decided on the source, out of the student's reach
+        replies[exercise_id] = {"copied": copy}
+    notes += probed.get("notes", [])
+    not_probed = probed.get("error", "")
+    for exercise_id in ids:
+        if exercise_id in replies and exercise_id in exercises:
+            exercise = exercises[exercise_id]
+            failing = [dep for dep in exercise.after
+                       if dep in results and results[dep]["earned"] < results[dep]["points"]]
+            results[exercise_id] = framework.judge(exercise, cases[exercise_id], replies[exercise_id],
+                                                   failing_after=failing)
+    if stopped:
+        notes.append(stopped)
+    stopped = not_probed or "its probe did not run"
     rows = []
     for exercise_id in ids:
         if exercise_id in results:
             rows.append(results[exercise_id])
             continue
         known = exercises.get(exercise_id)
-        why = stopped or "no check exists for it"
+        why = stopped if known else "no check exists for it"
         rows.append({"exercise": exercise_id, "title": known.title if known else "(no check)",
                      "points": known.points if known else 0, "earned": 0,
                      "tests": [{"test": t.name, "points": t.points, "earned": 0, "hint": f"not graded: {why}"}
                                for t in (known.tests if known else [])],
                      "note": f"not graded: {why}"})
-    if stopped:
-        notes.append(stopped)
     return {"notebook": str(path), "assignment": f"solutions/{solution}", "seed": seed,
             "checks": checks_hash(), "sandbox": sandbox,
             "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),

@@ -1,0 +1,221 @@
+"""Probes out of the student's kernel: the grader's side of the probe process (see probe_child.py).
+
+The kernel runs the whole notebook, as the student wrote it, for its outputs
+and its time limits; it no longer decides anything. The points come from a
+second, fresh interpreter that runs only:
+
+- the lecture's given code cells, as solutions/ has them (a student's edit of
+  a given cell is not run);
+- the student's answer cells (those that start with ``# Exercise N.M:``);
+- the exercises' probes, cut down to probe code (probe_code.py).
+
+Cells the student added, ``check()`` cells and everything the kernel did are
+not there. Its replies come back through a pipe the grader opened, as
+``marshal`` data, read here with a size cap and checked to be plain data.
+
+A cell that hangs or kills the process costs the exercise it belongs to: the
+process is started again without that cell, and the exercises not yet probed
+are probed there.
+"""
+
+import marshal
+import os
+import pathlib
+import secrets
+import select
+import signal
+import subprocess
+import sys
+import time
+
+from . import probe_code
+from .generate import EXERCISE_HEADER
+
+CHILD_SOURCE = (pathlib.Path(__file__).resolve().parent / "probe_child.py").read_text()
+MESSAGE_CAP = 4 * 2 ** 20  # bytes in one reply at most
+INTERRUPT_GRACE = 3  # seconds a probe process gets to answer after a Ctrl-C, before it is killed
+RESTARTS = 4  # fresh probe processes per notebook at most (each after a cell that hung or crashed)
+FILE_SIZE = 64 * 2 ** 20
+
+
+def _source(cell):
+    return str(cell.get("source", ""))
+
+
+def _answer_ids(source):
+    return [m.group(1) for m in EXERCISE_HEADER.finditer(source)]
+
+
+def _is_check(source):
+    return source.strip().startswith("check(") and "\n" not in source.strip()
+
+
+def probe_steps(solution_cells, student_cells, ids, cases):
+    """The probe process's steps: ("cell", index, source) and ("probe", exercise id, case), in order.
+
+    Given code comes from ``solution_cells``; each answer cell is replaced by
+    the student's cell(s) with the same exercise header (all of them, in their
+    order, as the kernel would run them). An exercise is probed once its own
+    part has run: just before the next answer cell, or at the end.
+    """
+    answers = {}
+    for index, cell in enumerate(student_cells):
+        if cell.get("cell_type") == "code":
+            for exercise_id in dict.fromkeys(_answer_ids(_source(cell))):
+                answers.setdefault(exercise_id, []).append((index, _source(cell)))
+    steps, waiting, probed = [], [], set()
+    for index, cell in enumerate(solution_cells):
+        if cell.get("cell_type") != "code":
+            continue
+        source = _source(cell)
+        own = [x for x in _answer_ids(source) if x in ids]
+        if own:
+            for exercise_id in waiting:
+                steps.append(("probe", exercise_id, cases[exercise_id]))
+                probed.add(exercise_id)
+            waiting = []
+            for exercise_id in own:
+                for student_index, student_source in answers.get(exercise_id, []):
+                    steps.append(("cell", f"answer {exercise_id} (cell {student_index})", student_source))
+                waiting.append(exercise_id)
+        elif not _is_check(source):
+            steps.append(("cell", f"given cell {index}", source))
+    for exercise_id in list(waiting) + [x for x in ids if x not in probed and x not in waiting]:
+        steps.append(("probe", exercise_id, cases[exercise_id]))
+    return steps
+
+
+def _is_plain(value, depth=0):
+    if depth > 40:
+        return False
+    if value is None or type(value) in (bool, int, float, str):
+        return True
+    if type(value) in (list, tuple):
+        return all(_is_plain(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _is_plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+class _Child:
+    """One probe process, fed a job on stdin, answering on a pipe."""
+
+    def __init__(self, job, workdir, env, prefix):
+        read_end, write_end = os.pipe()
+        argv = list(prefix) + [sys.executable, "-I", "-c", CHILD_SOURCE, str(write_end)]
+        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, cwd=str(workdir), env=env,
+                                        pass_fds=(write_end,), start_new_session=True)
+        os.close(write_end)
+        self.reader, self.buffer = read_end, b""
+        try:
+            self.process.stdin.write(marshal.dumps(job))
+            self.process.stdin.close()
+        except OSError:
+            pass
+
+    def message(self, timeout):
+        """The next message, or "timeout", or "dead" (the process exited or sent something unreadable)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if len(self.buffer) >= 8:
+                size = int.from_bytes(self.buffer[:8], "big")
+                if size > MESSAGE_CAP:
+                    return "dead"
+                if len(self.buffer) >= 8 + size:
+                    data, self.buffer = self.buffer[8:8 + size], self.buffer[8 + size:]
+                    try:
+                        message = marshal.loads(data)
+                    except (EOFError, ValueError, TypeError):
+                        return "dead"
+                    return message if _is_plain(message) and type(message) is tuple and len(message) == 3 else "dead"
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            ready, _, _ = select.select([self.reader], [], [], min(remaining, 0.5))
+            if ready:
+                chunk = os.read(self.reader, 1 << 16)
+                if not chunk:
+                    return "dead"
+                self.buffer += chunk
+
+    def interrupt(self, descendants):
+        """SIGINT to the process (and, inside bubblewrap, to the Python under it)."""
+        for pid in [self.process.pid] + descendants(self.process.pid):
+            try:
+                os.kill(pid, signal.SIGINT)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def close(self, kill_tree):
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        kill_tree(self.process.pid)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        os.close(self.reader)
+
+
+def run_probes_isolated(steps, exercise_modules, workdir, env, prefix, limits, readable, hidden, timeout,
+                        probe_timeout, budget, kill_tree, descendants):
+    """Run ``steps`` in fresh probe processes; return ({exercise id: reply}, {exercise id: why not probed}, notes).
+
+    A step that runs past its time gets a Ctrl-C (KeyboardInterrupt), as in the
+    notebook. A cell that ignores it, or ends the process, is left out and the
+    process started again for what is left, at most RESTARTS times, within
+    ``budget`` seconds in all.
+    """
+    started = time.monotonic()
+    modules = probe_code.probe_modules(exercise_modules)
+    replies, failed_cells, notes = {}, {}, []
+    skipped = set()
+    for _attempt in range(RESTARTS + 1):
+        todo = [s for s in steps if (s[0] == "cell" and s[1] not in skipped) or (s[0] == "probe" and s[1] not in replies)]
+        if not any(s[0] == "probe" for s in todo):
+            break
+        job = {"package": f"_grader_{secrets.token_hex(8)}", "modules": modules, "steps": todo, "limits": limits,
+               "readable": readable, "writable": [str(workdir)], "hidden": hidden}
+        child = _Child(job, workdir, env, prefix)
+        restart = False
+        try:
+            for step in todo:
+                left = budget - (time.monotonic() - started)
+                if left <= 0:
+                    notes.append(f"the probes' time budget ({budget:g} s) ran out")
+                    return replies, failed_cells, notes
+                wait = min(timeout if step[0] == "cell" else probe_timeout, left)
+                message = child.message(wait)
+                interrupted = message == "timeout"
+                if interrupted:  # Ctrl-C first, as in the notebook: a probe records the interrupt and goes on
+                    child.interrupt(descendants)
+                    message = child.message(INTERRUPT_GRACE)
+                if isinstance(message, tuple) and message[:2] == (step[0], step[1]):
+                    if step[0] == "probe":
+                        replies[step[1]] = message[2] if isinstance(message[2], dict) else {}
+                    elif interrupted:
+                        notes.append(f"{step[1]} ran longer than {wait:.3g} s and was stopped")
+                    continue
+                why = (f"ran longer than {wait:.3g} s and was stopped (an endless loop?)" if message == "timeout"
+                       else "ended the grader's probe process (a crash, os._exit, or too much memory)")
+                if step[0] == "cell":
+                    skipped.add(step[1])
+                    failed_cells[step[1]] = why
+                    notes.append(f"{step[1]} {why}; it was left out and the rest probed again")
+                    owner = step[1].split()[1] if step[1].startswith("answer ") else None
+                    if owner and owner not in replies:  # its exercise is graded on what its cell did: nothing
+                        replies[owner] = {"values": {}, "errors": [{"error": "Timeout" if message == "timeout"
+                                                                    else "DeadProbe", "message": why}]}
+                else:
+                    replies[step[1]] = {"values": {}, "errors": [{"error": "Timeout" if message == "timeout"
+                                                                   else "DeadProbe", "message": why}]}
+                restart = True
+                break
+        finally:
+            child.close(kill_tree)
+        if not restart:
+            break
+    return replies, failed_cells, notes
