@@ -162,7 +162,7 @@ class _Child:
 
 def run_probes_isolated(steps, exercise_modules, workdir, env, prefix, limits, readable, hidden, timeout,
                         probe_timeout, budget, kill_tree, descendants):
-    """Run ``steps`` in fresh probe processes; return ({exercise id: reply}, {exercise id: why not probed}, notes).
+    """Run ``steps`` in fresh probe processes; return ({exercise id: reply}, {cell label: its error}, notes).
 
     A step that runs past its time gets a Ctrl-C (KeyboardInterrupt), as in the
     notebook. A cell that ignores it, or ends the process, is left out and the
@@ -196,6 +196,8 @@ def run_probes_isolated(steps, exercise_modules, workdir, env, prefix, limits, r
                 if isinstance(message, tuple) and message[:2] == (step[0], step[1]):
                     if step[0] == "probe":
                         replies[step[1]] = message[2] if isinstance(message[2], dict) else {}
+                    elif message[2]:
+                        failed_cells[step[1]] = message[2]
                     elif interrupted:
                         notes.append(f"{step[1]} ran longer than {wait:.3g} s and was stopped")
                     continue
