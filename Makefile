@@ -92,6 +92,7 @@ test: $(TEST_STAMP)
 bench: install
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_widgets.py
+	$(BIN)/python bench/bench_grading.py
 
 exercises: install
 	$(BIN)/python -m micrograd_course.coursework generate

@@ -122,7 +122,7 @@ def cell_errors():
     with tempfile.TemporaryDirectory() as folder:
         folder = pathlib.Path(folder)
         replies, errors, notes = isolate.run_probes_isolated(
-            steps, ["nb02"], folder, grade._kernel_env(folder), [], {"memory": 2 ** 31, "cpu": 60, "file_size": 2 ** 20},
+            steps, probe_code.probe_modules(["nb02"]), folder, grade._kernel_env(folder), [], {"memory": 2 ** 31, "cpu": 60, "file_size": 2 ** 20},
             grade._readable_folders(), grade._hidden_folders(ROOT / "solutions"), 20, 10, 120,
             grade._kill_descendants, grade._descendants)
         wrote = (folder / "mine.txt").exists()
@@ -135,7 +135,7 @@ def cell_errors():
 def test_the_probe_process_refuses(cell_errors, what):
     errors, _ = cell_errors
     assert what in errors, f"{what} was allowed"
-    assert errors[what]["error"] == "PermissionError" and "does not allow" in errors[what]["message"], errors[what]
+    assert errors[what]["error"] == "PermissionError" and "grading does not allow" in errors[what]["message"], errors[what]
 
 
 @pytest.mark.parametrize("what", list(ALLOWED))
@@ -199,3 +199,31 @@ def test_plain_data_cannot_be_faked_by_class():
     out = probing.plain({"a": Liar(), "b": Text("real"), "c": (1, 2.5, True)})
     assert out == {"a": {"__type__": "Liar"}, "b": "real", "c": [1, 2.5, True]}
     assert json.loads(json.dumps(out)) == out
+
+
+# ----------------------------------------------------------------------
+# The kernel without the sandbox: an audit hook keeps it from what the sandbox would hide.
+# ----------------------------------------------------------------------
+
+KERNEL_ATTEMPTS = {
+    "reads solutions/": f"print(open({str(ROOT / 'solutions' / '02_value.ipynb')!r}).read()[:50])",
+    "reads the checks' judges": f"print(open({str(probe_code.EXERCISES_DIR / 'nb02.py')!r}).read()[:50])",
+    "writes into the venv": f"open({str(pathlib.Path(sys.prefix) / 'zz_planted_by_a_kernel.pth')!r}, 'w')",
+    "starts a shell": "import subprocess; subprocess.run(['sh', '-c', 'true'])",
+    "forks": "import os; os.fork()",
+}
+
+
+def test_a_kernel_without_the_sandbox_is_refused_what_the_sandbox_would_hide(tmp_path):
+    nb = nbformat.read(ROOT / "solutions" / "03_manual_backprop.ipynb", as_version=4)  # it draws graphs: dot runs
+    first = len(nb.cells)
+    nb.cells += [nbformat.v4.new_code_cell(code) for code in KERNEL_ATTEMPTS.values()]
+    path = tmp_path / "03_manual_backprop.ipynb"
+    nbformat.write(nb, path)
+    report = grade.grade_notebook(path, timeout=20, seed=2, sandbox=False)
+    errors = {e["cell"]: e for e in report["cell_errors"]}
+    assert report["score"] == report["max_score"] == 18, grade.format_report(report)
+    assert sorted(errors) == list(range(first, first + len(KERNEL_ATTEMPTS))), errors  # the drawings ran
+    for index, what in enumerate(KERNEL_ATTEMPTS, start=first):
+        assert errors[index]["error"] == "PermissionError" and "grading does not allow" in errors[index]["message"], what
+    assert not (pathlib.Path(sys.prefix) / "zz_planted_by_a_kernel.pth").exists()

@@ -25,6 +25,7 @@ and the judge at home.
 import contextlib
 import importlib
 import io
+import os
 import pkgutil
 import random
 import sys
@@ -265,6 +266,9 @@ def check(exercise_id, seed=None):
     change from run to run. The first failed attempt hints at what to look at;
     from the second on, the hint also shows the inputs, expected and got.
     """
+    if os.environ.get("MICROGRAD_COURSE_GRADING"):  # a grader's kernel: the grader checks, elsewhere
+        print(f"Exercise {exercise_id}: graded by the grader, not here.")
+        return
     exercises = load_all()
     if exercise_id not in exercises:
         print(f"There is no exercise {exercise_id!r}; known: {', '.join(sorted(exercises))}.")

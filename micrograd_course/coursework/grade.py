@@ -62,7 +62,7 @@ import nbformat
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-from . import framework, isolate, launch, lms, provenance
+from . import framework, isolate, launch, lms, probe_code, provenance
 from .generate import EXERCISE_HEADER, META_KEY
 
 COURSEWORK_DIR = pathlib.Path(__file__).resolve().parent
@@ -73,6 +73,11 @@ COPY_CAP = 50 * 2 ** 20  # files copied next to the notebook, in bytes at most
 PROBE_TIMEOUT = 30  # seconds per exercise's probe at most; never more than the per-cell timeout
 TREE_PROCESSES = 256  # processes in one kernel's tree at most (the watchdog's count)
 WRITE_CAP = 256 * 2 ** 20  # bytes in the kernel's work folder at most, all files together
+# What a kernel without the sandbox may start: Graphviz (or the graphviz-pure renderer), matplotlib's font list.
+KERNEL_PROGRAMS = {"dot", "graphviz-pure", "fc-list"}
+# CPython 3.11's ast module is not safe to use from several threads at once ("AST constructor recursion depth
+# mismatch"); grade_batch grades in threads, so every parse and unparse of the grader goes through this lock.
+_AST_LOCK = threading.Lock()
 WATCH_EVERY = 0.2  # seconds between the watchdog's looks at a kernel's process tree
 
 
@@ -223,7 +228,7 @@ def _kernel_env(workdir):
     env = {"PATH": os.pathsep.join([str(pathlib.Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
            "HOME": str(workdir), "TMPDIR": str(workdir / ".tmp"), "LANG": "C.UTF-8",
            "IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "MICROGRAD_COURSE_GRADING": "1"}
     for name in ("PYTHONPATH", "MICROGRAD_COURSE_DOT"):  # where the course's code and renderer are
         if os.environ.get(name):
             env[name] = os.environ[name]
@@ -233,15 +238,19 @@ def _kernel_env(workdir):
 class Kernel:
     """A fresh kernel in ``workdir`` under the grader's limits, driven one request at a time."""
 
-    def __init__(self, workdir, private, memory_mb=4096, cpu_seconds=0, sandbox=False):
+    def __init__(self, workdir, private, memory_mb=4096, cpu_seconds=0, sandbox=False, hidden=()):
         specs = private / "kernels" / "grader"
         specs.mkdir(parents=True)
         # The connection file and sockets live outside the work folder, in a folder of their own.
         runtime = private / "runtime"
         runtime.mkdir(mode=0o700)
         (workdir / ".tmp").mkdir()
+        # Without the sandbox, an audit hook in the kernel keeps it from what the sandbox would hide.
+        guard = "-" if sandbox else json.dumps({"hidden": [str(p) for p in hidden],
+                                                "writable": [str(workdir.resolve()), str(runtime.resolve())],
+                                                "programs": sorted(KERNEL_PROGRAMS)})
         argv = [sys.executable, "-m", "micrograd_course.coursework.launch", str(memory_mb * 2 ** 20),
-                str(int(cpu_seconds)), str(SANDBOX_PROCESSES if sandbox else 0), "-f", "{connection_file}"]
+                str(int(cpu_seconds)), str(SANDBOX_PROCESSES if sandbox else 0), guard, "-f", "{connection_file}"]
         if sandbox:
             argv = _bwrap_prefix(workdir, runtime) + argv
         (specs / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "grader", "language": "python"}))
@@ -513,6 +522,8 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
     path = pathlib.Path(path)
     if not path.is_file():
         raise GradingError(f"{path} is not a file")
+    # The student's own folder, and the folder of the whole class when it is one: no kernel may read them.
+    submission_roots = [path.parent.resolve()] + ([path.parent.parent.resolve()] if not trust_metadata else [])
     nb = read_notebook(path)
     solution, ids = assignment(nb, path, solutions_dir, assignment_name, trust_metadata)
     if sandbox and not sandbox_available():
@@ -524,7 +535,11 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
     cells = [c for c in nb.cells if isinstance(c, dict)]
     cases = {x: exercises[x].make_case(seed) for x in ids if x in exercises}
     solution_cells = nbformat.read(str(pathlib.Path(solutions_dir) / solution), as_version=4).cells
-    steps = isolate.probe_steps(solution_cells, cells, [x for x in ids if x in exercises], cases)
+    with _AST_LOCK:
+        steps = isolate.probe_steps(solution_cells, cells, [x for x in ids if x in exercises], cases)
+        steps = isolate.slice_given_cells(steps, {name for x in ids if x in exercises for name in exercises[x].uses})
+        probe_modules = probe_code.probe_modules(_exercise_modules(exercises, ids))
+        copies = _copies(steps, exercises)
     results, notes, cell_errors = {}, _notes_on_headers(cells, ids), []
     stopped, probed = "", {}
     started = time.monotonic()
@@ -543,7 +558,7 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
         def probe():  # the points: a fresh interpreter, beside the kernel
             try:
                 probed["replies"], _, probed["notes"] = isolate.run_probes_isolated(
-                    steps, _exercise_modules(exercises, ids), probe_dir, _kernel_env(probe_dir),
+                    steps, probe_modules, probe_dir, _kernel_env(probe_dir),
                     _probe_prefix(probe_dir, sandbox),
                     {"memory": memory_mb * 2 ** 20, "cpu": int(budget) + 30, "file_size": launch.FILE_SIZE_LIMIT},
                     _readable_folders(), _hidden_folders(solutions_dir), timeout, min(PROBE_TIMEOUT, timeout), budget,
@@ -553,7 +568,12 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
 
         prober = threading.Thread(target=probe, daemon=True)
         prober.start()
-        kernel = Kernel(workdir, private, memory_mb=memory_mb, cpu_seconds=budget + 30, sandbox=sandbox)
+        needed = [pathlib.Path(p) for p in _readable_folders()]  # a class folder around the venv stays readable
+        roots = [r for r in submission_roots if not any(n == r or r in n.parents for n in needed)]
+        hidden = _hidden_folders(solutions_dir) + [str(r) for r in roots]
+        hidden = [h for h in hidden if h != str(COURSEWORK_DIR)] + [str(COURSEWORK_DIR / "exercises")]
+        kernel = Kernel(workdir, private, memory_mb=memory_mb, cpu_seconds=budget + 30, sandbox=sandbox,
+                        hidden=hidden)
         try:  # the student's notebook as written: its outputs and cell errors, no points
             for index, cell in enumerate(cells):
                 if cell.get("cell_type") != "code":
@@ -577,7 +597,7 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
         raise GradingError(f"grading {path} changed the course package or its solutions: restore them "
                            "(git checkout) and grade it with --sandbox")
     replies = probed.get("replies", {})
-    for exercise_id, copy in _copies(steps, exercises).items():  # decided on the source, out of the student's reach
+    for exercise_id, copy in copies.items():  # decided on the source, out of the student's reach
         replies[exercise_id] = {"copied": copy}
     notes += probed.get("notes", [])
     not_probed = probed.get("error", "")

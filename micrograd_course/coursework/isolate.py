@@ -18,6 +18,7 @@ process is started again without that cell, and the exercises not yet probed
 are probed there.
 """
 
+import ast
 import marshal
 import os
 import pathlib
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import time
 
-from . import probe_code
 from .generate import EXERCISE_HEADER
 
 CHILD_SOURCE = (pathlib.Path(__file__).resolve().parent / "probe_child.py").read_text()
@@ -83,6 +83,69 @@ def probe_steps(solution_cells, student_cells, ids, cases):
     for exercise_id in list(waiting) + [x for x in ids if x not in probed and x not in waiting]:
         steps.append(("probe", exercise_id, cases[exercise_id]))
     return steps
+
+
+DISPLAY = {"print", "display", "plt", "fig", "ax", "axes", "draw_graph", "draw", "draw_network"}
+
+
+def _loads(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _stores(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} | {
+        n.name for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | {
+        (a.asname or a.name).split(".")[0] for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))
+        for a in n.names}
+
+
+def _display_only(node):
+    """A statement that only shows something: print(...), plt.plot(...), display(...)."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return isinstance(node, ast.Expr) and isinstance(node.value, (ast.Constant, ast.Name, ast.Attribute))
+    func = node.value.func
+    while isinstance(func, (ast.Attribute, ast.Call, ast.Subscript)):
+        func = func.value if not isinstance(func, ast.Call) else func.func
+    return isinstance(func, ast.Name) and func.id in DISPLAY
+
+
+def slice_given_cells(steps, uses):
+    """``steps`` with each given cell cut to the statements that what follows may need.
+
+    A conservative backward slice over top-level statements: one is kept when
+    it defines a name used later (by an answer cell, a probe's ``uses`` or a
+    kept statement), or uses such a name (it may change it: a training loop),
+    unless it only shows something (print, plots) or is an assert. What a
+    lecture draws or prints, the probes never need: this keeps the probe
+    process from redoing the notebook's plots.
+    """
+    needed = set(uses)
+    out = []
+    for step in reversed(steps):
+        if step[0] != "cell":
+            out.append(step)
+            continue
+        try:
+            tree = ast.parse(step[2])
+        except (SyntaxError, ValueError):
+            out.append(step)
+            continue
+        if not step[1].startswith("given "):
+            needed |= _loads(tree)
+            out.append(step)
+            continue
+        kept = []
+        for node in reversed(tree.body):
+            if isinstance(node, ast.Assert) or _display_only(node):
+                continue
+            if _stores(node) & needed or (not isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef,
+                                                                ast.AsyncFunctionDef, ast.ClassDef))
+                                          and _loads(node) & needed):
+                kept.append(node)
+                needed |= _loads(node)
+        source = ast.unparse(ast.Module(body=kept[::-1], type_ignores=[])) if kept else ""
+        out.append(("cell", step[1], source + "\n"))
+    return out[::-1]
 
 
 def _is_plain(value, depth=0):
@@ -160,17 +223,17 @@ class _Child:
         os.close(self.reader)
 
 
-def run_probes_isolated(steps, exercise_modules, workdir, env, prefix, limits, readable, hidden, timeout,
+def run_probes_isolated(steps, modules, workdir, env, prefix, limits, readable, hidden, timeout,
                         probe_timeout, budget, kill_tree, descendants):
     """Run ``steps`` in fresh probe processes; return ({exercise id: reply}, {cell label: its error}, notes).
 
+    ``modules``: the probe code, from ``probe_code.probe_modules``.
     A step that runs past its time gets a Ctrl-C (KeyboardInterrupt), as in the
     notebook. A cell that ignores it, or ends the process, is left out and the
     process started again for what is left, at most RESTARTS times, within
     ``budget`` seconds in all.
     """
     started = time.monotonic()
-    modules = probe_code.probe_modules(exercise_modules)
     replies, failed_cells, notes = {}, {}, []
     skipped = set()
     for _attempt in range(RESTARTS + 1):

@@ -88,9 +88,15 @@ def _main():
             send(("probe", exercise_id, run_probes(exercises[exercise_id], case, namespace)))
 
 
-def _install_guard(readable, writable, hidden, pid):
+def _install_guard(readable, writable, hidden, pid, kernel_programs=None):
     """Install the audit hook. ``readable``/``writable``: folders (resolved) this process may read/write;
-    ``hidden``: folders inside those it may not touch at all (the coursework: probes, tests, grader)."""
+    ``hidden``: folders inside those it may not touch at all (the coursework: probes, tests, grader).
+
+    ``kernel_programs``: None for a probe process. For a grading kernel (see
+    launch.py), the programs it may start (Graphviz's ``dot``); it may also use
+    the network, frames and ``gc`` (it decides nothing), but still not fork,
+    exec, signal other processes or call C through ctypes.
+    """
     import os
     import sys
 
@@ -110,6 +116,9 @@ def _install_guard(readable, writable, hidden, pid):
               "os.removexattr", "shutil.copyfile", "shutil.copymode", "shutil.copystat", "shutil.copytree",
               "shutil.move", "shutil.chown"}
 
+    copies = {"shutil.copyfile", "shutil.copymode", "shutil.copystat", "shutil.copytree", "os.link", "os.symlink"}
+    moves = {"os.rename", "shutil.move"}
+
     def inside(path, folders):
         if path is None or isinstance(path, int):
             return True  # an open file descriptor: it was checked when it was opened
@@ -117,12 +126,12 @@ def _install_guard(readable, writable, hidden, pid):
             path = realpath(fsdecode(path))
         except (TypeError, ValueError):
             return False
-        if any(path == folder or path.startswith(folder + sep) for folder in hidden):
+        if any(path == folder or path.startswith(folder.rstrip(sep) + sep) for folder in hidden):
             return False
-        return any(path == folder or path.startswith(folder + sep) for folder in folders)
+        return any(path == folder or path.startswith(folder.rstrip(sep) + sep) for folder in folders)
 
     def refuse(what):
-        raise PermissionError(f"the grader's probe does not allow {what}; an exercise needs none of it")
+        raise PermissionError(f"grading does not allow {what}; an exercise needs none of it")
 
     def guard(event, args):
         if event == "open":
@@ -137,16 +146,24 @@ def _install_guard(readable, writable, hidden, pid):
             if args and not inside(args[0], readable + writable):
                 refuse(f"listing {args[0]!r}")
         elif event in writes:
-            for path in args[:2]:
+            targets = args[1:2] if event in copies else args[:2] if event in moves else args[:1]
+            for path in targets:
                 if isinstance(path, (str, bytes, os.PathLike)) and not inside(path, writable):
                     refuse(f"{event} on {path!r}")
+        elif event == "subprocess.Popen" and kernel_programs is not None:
+            program = args[1][0] if len(args) > 1 and args[1] else args[0]
+            if os.path.basename(fsdecode(program or "")) not in kernel_programs:
+                refuse(f"starting {program!r} (only {', '.join(sorted(kernel_programs))})")
+        elif event in ("os.kill", "os.killpg") and kernel_programs is not None:
+            if args and args[0] not in (pid, 0):
+                refuse("signalling other processes")
         elif event in processes:
             refuse("starting or signalling processes")
-        elif event.startswith("socket."):
+        elif event.startswith("socket.") and kernel_programs is None:
             refuse("the network")
         elif event.startswith("ctypes.") and event != "ctypes.dlopen":
             refuse("ctypes")
-        elif event in inspection:
+        elif event in inspection and kernel_programs is None:
             refuse(f"{event}")
         elif event == "sys.addaudithook":
             refuse("another audit hook")
