@@ -275,6 +275,29 @@ MODULE_MISTAKES = [
      "the parts are registered", "store the layers"),
     ("scores from predict", ("return torch.sigmoid(model(inputs).squeeze(1))", "return model(inputs).squeeze(1)"),
      "predict: evaluation mode", "torch.sigmoid"),
+    ("labels from predict", ("return torch.sigmoid(model(inputs).squeeze(1))",
+                             "return (model(inputs).squeeze(1) > 0).double()"),
+     "predict: evaluation mode", "returns labels"),
+    ("shape (N, 1) from predict", ("return torch.sigmoid(model(inputs).squeeze(1))", "return torch.sigmoid(model(inputs))"),
+     "predict: one probability per input", "shape (N, 1)"),
+    ("a list from predict", ("return torch.sigmoid(model(inputs).squeeze(1))",
+                             "return torch.sigmoid(model(inputs).squeeze(1)).tolist()"),
+     "predict: one probability per input", "return a tensor"),
+    ("no dropout", ("return self.out(self.dropout(torch.tanh(self.hidden(x))))",
+                    "return self.out(torch.tanh(self.hidden(x)))"),
+     "dropout in training mode", "dropout is never applied in training mode"),
+    ("dropout built in forward", ("return self.out(self.dropout(torch.tanh(self.hidden(x))))",
+                                  "return self.out(torch.nn.Dropout(0.5)(torch.tanh(self.hidden(x))))"),
+     "no dropout in evaluation mode", "dropout is applied in eval mode too"),
+    ("F.dropout always on", ("return self.out(self.dropout(torch.tanh(self.hidden(x))))",
+                             "return self.out(torch.nn.functional.dropout(torch.tanh(self.hidden(x)), self.dropout.p))"),
+     "no dropout in evaluation mode", "dropout is applied in eval mode too"),
+    ("survivors not scaled", ("return self.out(self.dropout(torch.tanh(self.hidden(x))))",
+                              "a = torch.tanh(self.hidden(x))\n"
+                              "        return self.out(self.dropout(a) * (1 - self.dropout.p) if self.training else a)"),
+     "dropout in training mode", "not scaled by 1/(1-p)"),
+    ("p ignored", ("self.dropout = torch.nn.Dropout(p)", "self.dropout = torch.nn.Dropout(0.5)"),
+     "no dropout in evaluation mode", "pass the p it is given"),
 ]
 
 
@@ -286,4 +309,4 @@ def test_a_module_mistake_loses_its_points_with_a_hint_that_names_it(what, chang
         result = judged("11.6", MOONNET.replace(*change), seed, reveal=False)
         row = next(row for row in result["tests"] if row["test"].startswith(test))
         assert row["earned"] < row["points"] and phrase in row["hint"], (what, row)
-    assert judged("11.6", MOONNET)["earned"] == 7
+    assert judged("11.6", MOONNET)["earned"] == 11

@@ -319,7 +319,8 @@ PARTS = {"hidden.weight": "hidden", "hidden.bias": "hidden", "out.weight": "out"
 @module.cases
 def _(rng):
     return {"hidden": rng.choice([3, 4, 5, 6]), "n": rng.choice([24, 32, 40]), "data_seed": rng.randrange(1000),
-            "torch_seed": rng.randrange(1000), "steps": rng.randint(4, 8), "lr": rng.choice([0.3, 0.5, 0.8])}
+            "torch_seed": rng.randrange(1000), "steps": rng.randint(4, 8), "lr": rng.choice([0.3, 0.5, 0.8]),
+            "p": rng.choice([0.2, 0.5])}
 
 
 def _moons(case, torch):
@@ -362,6 +363,8 @@ def _(got, case, MoonNet, train_steps, predict):
     inputs, _ = _moons(case, torch)
     model.train()
     first, second = predict(model, inputs), predict(model, inputs)
+    got["predict_type"] = type(first).__name__
+    got["predict_shape"] = list(first.shape) if isinstance(first, torch.Tensor) else None
     got["predict_repeats"] = [float(p) for p in first] == [float(p) for p in second]
     got["predictions"] = [float(p) for p in first]
     got["predict_state"] = _state(model)
@@ -379,6 +382,28 @@ def _(got, case, MoonNet, train_steps, predict):
     model.eval()  # as predict() leaves it
     train_steps(model, inputs, targets, 1, case["lr"])
     got["training_in_train_steps"] = model.training
+
+
+@module.probe
+def _(got, case, MoonNet, train_steps, predict):
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.manual_seed(case["torch_seed"] + 3)
+    inputs, _ = _moons(case, torch)
+    model = MoonNet(case["hidden"], case["p"]).double()
+    got["dropout_state"] = _state(model)
+    with torch.no_grad():
+        model.train()
+        got["train_outputs"] = [model(inputs).reshape(-1).tolist() for _ in range(2)]
+        model.eval()
+        got["eval_outputs"] = [model(inputs).reshape(-1).tolist() for _ in range(2)]
+        no_dropout = MoonNet(case["hidden"], 0.0).double()
+        no_dropout.train()
+        got["p0_train"] = no_dropout(inputs).reshape(-1).tolist()
+        no_dropout.eval()
+        got["p0_eval"] = no_dropout(inputs).reshape(-1).tolist()
 
 
 def _tensors(torch, state, requires_grad=False):
@@ -449,6 +474,76 @@ def _(case, got):
                f"model(x) for the first five points, MoonNet({case['hidden']}, 0.0) in eval mode", tol=1e-9)
 
 
+def _dropout_state(torch, got):
+    """The p > 0 model's parameters as tensors, or Fail when its layers are not where the statement puts them."""
+    state = got["dropout_state"]
+    if sorted(state) != sorted(PARTS):
+        raise Fail("store the layers as self.hidden = nn.Linear(2, hidden) and self.out = nn.Linear(hidden, 1), "
+                   "and the dropout as its own attribute", f"state_dict(): {sorted(state)}")
+    return _tensors(torch, state)
+
+
+def _all_masks_match(torch, t, inputs, outputs, scale):
+    """Every output is out(m * scale * tanh(hidden(x))) for some 0/1 mask m of the hidden units."""
+    import itertools
+
+    shares = torch.tanh(inputs @ t["hidden.weight"].T + t["hidden.bias"]) * t["out.weight"].reshape(-1)
+    masks = torch.tensor(list(itertools.product([0.0, 1.0], repeat=shares.shape[1])), dtype=torch.float64)
+    candidates = scale * shares @ masks.T + t["out.bias"]  # (N, masks)
+    return len(outputs) == len(inputs) and all(
+        any(close(y, c, 1e-9) for c in row) for y, row in zip(outputs, candidates.tolist()))
+
+
+NO_DROPOUT = ("dropout is never applied in training mode: build self.dropout = nn.Dropout(p) in __init__ (keep it as "
+              "an attribute) and apply it in forward, to tanh's output, before self.out")
+DROPOUT_IN_EVAL = ("dropout is applied in eval mode too: build it once in __init__ as an attribute, "
+                   "self.dropout = nn.Dropout(p), and call self.dropout(...) in forward; model.eval() switches off only "
+                   "the modules the model holds (an nn.Dropout made inside forward, or F.dropout without "
+                   "training=self.training, stays on)")
+
+
+@module.test("dropout in training mode: each hidden unit dropped with probability p, the rest scaled by 1/(1-p)",
+             points=2, needs=("torch",))
+def _(case, got):
+    import torch
+
+    _torch_ready(got)
+    first, second = got["train_outputs"]
+    what = f"two calls of model(x) in training mode, MoonNet({case['hidden']}, {case['p']})"
+    if all(close(a, b, 1e-12) for a, b in zip(first, second)):
+        raise Fail(NO_DROPOUT, f"{what}: the same outputs")
+    t = _dropout_state(torch, got)
+    inputs, _ = _moons(case, torch)
+    if all(_all_masks_match(torch, t, inputs, out, 1 / (1 - case["p"])) for out in (first, second)):
+        return
+    if all(_all_masks_match(torch, t, inputs, out, 1.0) for out in (first, second)):
+        raise Fail("the hidden units that survive dropout are not scaled by 1/(1-p): use nn.Dropout(p), which "
+                   "scales them, so that evaluation mode needs no change", what)
+    raise Fail("in training mode nn.Dropout(p) zeroes each hidden activation with probability p and multiplies the "
+               "others by 1/(1-p): apply self.dropout, an nn.Dropout with the p MoonNet was given, to tanh's output, "
+               "before self.out, and nowhere else", what)
+
+
+@module.test("no dropout in evaluation mode, nor at p = 0", needs=("torch",))
+def _(case, got):
+    import torch
+
+    _torch_ready(got)
+    first, second = got["eval_outputs"]
+    if not all(close(a, b, 1e-12) for a, b in zip(first, second)):
+        raise Fail(DROPOUT_IN_EVAL, f"two calls of model(x) in evaluation mode, MoonNet({case['hidden']}, "
+                   f"{case['p']}): different outputs")
+    inputs, _ = _moons(case, torch)
+    right = _logits(torch, _dropout_state(torch, got), inputs).tolist()
+    if len(first) != len(right) or not all(close(a, r, 1e-9) for a, r in zip(first, right)):
+        raise Fail("in evaluation mode dropout passes everything through unchanged, nothing dropped and nothing "
+                   "scaled: nn.Dropout(p) does that after model.eval()",
+                   f"model(x) in evaluation mode, MoonNet({case['hidden']}, {case['p']})")
+    if not all(close(a, b, 1e-12) for a, b in zip(got["p0_train"], got["p0_eval"])):
+        raise Fail("MoonNet(hidden, 0.0) still drops units in training mode: pass the p it is given on to "
+                   "nn.Dropout(p)", f"MoonNet({case['hidden']}, 0.0): training and evaluation outputs differ")
+
+
 @module.test("train_steps: full-batch SGD on BCEWithLogitsLoss, zeroing the gradients each step", points=2,
              needs=("torch",))
 def _(case, got):
@@ -475,6 +570,9 @@ def _(case, got):
     import torch
 
     _torch_ready(got)
+    if not got["predict_repeats"] and "eval_outputs" in got \
+            and not all(close(a, b, 1e-12) for a, b in zip(*got["eval_outputs"])):
+        raise Fail("two calls of predict on the same inputs gave different answers: " + DROPOUT_IN_EVAL)
     if not got["predict_repeats"]:
         raise Fail("two calls of predict on the same inputs gave different answers: dropout is still on. "
                    "Put the model in evaluation mode (model.eval()) before computing")
@@ -483,9 +581,29 @@ def _(case, got):
     answer = got["predictions"]
     if len(answer) == len(logits) and all(close(a, s, 1e-9) for a, s in zip(answer, logits.tolist())):
         raise Fail("predict returns the scores: turn them into probabilities with torch.sigmoid")
-    for a, p in zip(answer, torch.sigmoid(logits).tolist()):
+    right = torch.sigmoid(logits).tolist()
+    if len(answer) == len(logits) and all(a in (0.0, 1.0) for a in answer) \
+            and not all(close(a, p, 1e-9) for a, p in zip(answer, right)):
+        raise Fail("predict returns labels (0 or 1): return the probabilities themselves, torch.sigmoid of the "
+                   "scores; the caller thresholds them")
+    for a, p in zip(answer, right):
         expect(a, p, "predict: model.eval(), then the sigmoid of the model's scores, one probability per row",
                "predict(model, inputs) for a MoonNet with dropout 0.5", tol=1e-9)
+
+
+@module.test("predict: one probability per input, a tensor of shape (N,)", needs=("torch",))
+def _(case, got):
+    _torch_ready(got)
+    shape, n = got["predict_shape"], case["n"]
+    if shape is None:
+        raise Fail(f"predict returns a {got['predict_type']}: return a tensor, torch.sigmoid of the scores",
+                   f"predict on {n} inputs")
+    if shape == [n, 1]:
+        raise Fail("predict returns shape (N, 1), the model's own output shape: squeeze the last axis "
+                   "(model(inputs).squeeze(1)) to get one probability per input, shape (N,)", f"shape {shape}")
+    if shape != [n]:
+        raise Fail("predict should return one probability per input: a tensor of shape (N,)",
+                   f"predict on {n} inputs: shape {shape}")
 
 
 @module.test("train_steps puts the model back in training mode", needs=("torch",))
