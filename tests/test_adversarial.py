@@ -325,6 +325,9 @@ ATTACKS = {
     "a bounded fork bomb from an answer cell": (answer_tail(SOLUTIONS, "2.1", FORK_BOMB), 13),
     "plants json.py and sitecustomize.py where other students' grading runs": (answer_tail(SOLUTIONS, "2.4",
                                                                                         PLANT_FOR_THE_NEXT), 13),
+    "fills its folder from an answer cell": (answer_tail(SOLUTIONS, "2.4",
+        "for i in range(6):\n    with open(f'filler{i}.bin', 'wb') as f:\n        f.write(b'x' * 8 * 2 ** 20)\n"
+        "import time\ntime.sleep(2)\n"), 9),  # over the folder cap (lowered to 32 MiB here): 2.4 is stopped
 }
 
 # name -> text its cell error must contain (what the submission could see, quoted back in its own feedback)
@@ -380,8 +383,10 @@ def graded(tmp_path_factory):
     watched = [folder, ROOT / "solutions", ROOT / "micrograd_course"]
     before = _tree_hash(*watched)
     out = tmp_path_factory.mktemp("out")
-    reports, problems = grade.grade_batch([folder], out_dir=out, jobs=2, echo=lambda *a, **k: None,
-                                          timeout=4, budget=60, seed=11, sandbox=SANDBOX)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(grade, "WRITE_CAP", 32 * 2 ** 20)  # a folder filler needs to write less to be caught
+        reports, problems = grade.grade_batch([folder], out_dir=out, jobs=2, echo=lambda *a, **k: None,
+                                              timeout=4, budget=60, seed=11, sandbox=SANDBOX)
     del os.environ[SECRET_NAME]
     assert not problems, problems
     by_student = {student: report for student, report in reports}

@@ -227,3 +227,40 @@ def test_a_kernel_without_the_sandbox_is_refused_what_the_sandbox_would_hide(tmp
     for index, what in enumerate(KERNEL_ATTEMPTS, start=first):
         assert errors[index]["error"] == "PermissionError" and "grading does not allow" in errors[index]["message"], what
     assert not (pathlib.Path(sys.prefix) / "zz_planted_by_a_kernel.pth").exists()
+
+
+def _hidden_behind_a_metaclass():
+    class Hiding(type):
+        @property
+        def __mro__(cls):
+            return (cls, object)
+
+    return Hiding("Value", (engine.Value,), {})
+
+
+def _method_through(wrap):
+    klass = type("Value", (), {})
+    klass.__sub__ = wrap(engine.Value.__sub__)
+    return klass
+
+
+@pytest.mark.parametrize("make", [
+    lambda: _method_through(__import__("functools").partialmethod),
+    lambda: _method_through(staticmethod),
+    lambda: _method_through(property),
+    lambda: _method_through(lambda f: __import__("functools").wraps(f)(lambda *a: f(*a))),
+    _hidden_behind_a_metaclass,
+    lambda: type("Value", (), {"__add__": engine.Value.__add__}),
+], ids=["partialmethod", "staticmethod", "property", "functools.wraps", "metaclass __mro__", "a copied method"])
+def test_package_methods_behind_wrappers_still_come_from_the_package(make):
+    assert probing.comes_from_package(make())
+
+
+def test_a_class_written_here_does_not_come_from_the_package():
+    class Value:
+        def __init__(self, data):
+            self.data = data
+
+        def __sub__(self, other):
+            return Value(self.data - other.data)
+    assert not probing.comes_from_package(Value)

@@ -1,4 +1,4 @@
-"""Grade students' notebooks: run each in a fresh, limited kernel, probe each exercise there, judge here.
+"""Grade students' notebooks: run each in a fresh, limited kernel, probe its answers in a separate process, judge here.
 
     python -m micrograd_course.coursework grade PATH [PATH ...] [--out DIR] [--sandbox] [--jobs N] ...
 
@@ -12,27 +12,39 @@ What the grader guarantees (see also the course README):
   ``--assignment NAME``, else the same file name, else the name recorded by
   ``make exercises`` in the notebook (checked against ``solutions/``). The
   student's metadata never adds, removes or repeats an exercise.
-- **The judge lives here.** The kernel only runs each exercise's *probe* on a
-  case drawn from this run's seed (recorded in the report) and returns plain
-  data through the kernel's ``user_expressions`` reply, which printed output
-  cannot reach. The probe's code is sent from this process and loaded fresh
-  under a random name, so patching the package inside the kernel does not
-  reach it. Tests, scores and hints run in this process.
+- **The points come from a separate probe process** (isolate.py), a fresh
+  interpreter that runs the lecture's given cells (as solutions/ has them)
+  and the student's answer cells, never the cells the student added, and
+  then each exercise's probe on a case drawn from this run's seed (recorded
+  in the report). It is sent only probe code (probe_code.py: no tests, case
+  makers or reference answers), answers on a pipe opened before any student
+  code runs, and runs under an audit hook that refuses new processes,
+  ctypes, sockets, reads outside Python, the package and the system (never
+  the coursework, solutions/ or exercises/), and writes outside its folder.
+  Tests, scores and hints run in this process. An answer that is the
+  package's code, renamed or under another file name, scores 0.
+- **The kernel decides nothing.** It runs the whole notebook as written, for
+  the student's outputs and cell errors; its check() cells only say that the
+  grader grades.
 - **Isolation.** The notebook runs in a temporary copy of its folder (other
   notebooks left out), in its own process group, killed with everything it
   started when grading ends; with a time budget per cell and per notebook, an
   address-space, CPU-time and file-size limit, and a cap on captured output.
-  Each exercise is probed right after its part of the notebook has run, so a
-  kernel that dies or runs out of time costs only the exercises not yet graded.
+  A kernel that dies or runs out of time costs no points; an answer cell
+  that hangs or kills the probe process costs its own exercise (the probe
+  process starts again without it).
   A watchdog limits the kernel's whole process tree: memory held by all its
   processes together, the number of processes, the bytes in its folder;
   over a limit the tree is killed, so one submission cannot starve another.
-  ``--sandbox`` runs the kernel under bubblewrap, seeing only the system,
+  ``--sandbox`` runs the kernel and the probe process under bubblewrap (the
+  probe process does not see the coursework either), seeing only the system,
   Python, the venv and the course package (read-only) and its temporary
   folder: not solutions/, exercises/ or other submissions; no network, its
   own pid and user namespace, no capabilities (root outside is powerless).
-  Without ``--sandbox`` the kernel can read and write wherever the grader's
-  user can and use the network; the grader then detects (not prevents)
+  Without ``--sandbox`` an audit hook in the kernel refuses what the sandbox
+  would hide: opening solutions/, the checks' exercise modules or the class
+  folder, writing outside its folder, starting programs other than Graphviz,
+  forking, signalling other processes, ctypes calls. The grader also detects
   changes to the course package and solutions and stops with exit status 2.
 - The student's file is only read, never written.
 
@@ -467,6 +479,14 @@ def _probe_prefix(probe_dir, sandbox):
     return _bwrap_prefix(probe_dir, runtime)[:-2] + ["--tmpfs", str(COURSEWORK_DIR), "--chdir", str(probe_dir)]
 
 
+def _too_many_bytes(folder):
+    """Why a probe process must stop because of what it wrote into ``folder``, or None."""
+    written = _folder_bytes(folder)
+    if written > WRITE_CAP:
+        return f"it wrote more than {WRITE_CAP / 2 ** 20:.0f} MiB of files ({written / 2 ** 20:.0f} MiB)"
+    return None
+
+
 def _copies(steps, exercises):
     """{exercise id: (function, package function)} for answers that are the package's code renamed."""
     found = {}
@@ -562,7 +582,7 @@ def grade_notebook(path, timeout=30, budget=300, seed=None, solutions_dir=SOLUTI
                     _probe_prefix(probe_dir, sandbox),
                     {"memory": memory_mb * 2 ** 20, "cpu": int(budget) + 30, "file_size": launch.FILE_SIZE_LIMIT},
                     _readable_folders(), _hidden_folders(solutions_dir), timeout, min(PROBE_TIMEOUT, timeout), budget,
-                    _kill_descendants, _descendants)
+                    _kill_descendants, _descendants, watch=lambda: _too_many_bytes(probe_dir))
             except Exception as error:  # noqa: BLE001 -- reported, never a crash of the grader
                 probed["error"] = f"the probes could not run ({type(error).__name__}: {error})"[:200]
 

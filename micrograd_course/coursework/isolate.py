@@ -163,7 +163,8 @@ def _is_plain(value, depth=0):
 class _Child:
     """One probe process, fed a job on stdin, answering on a pipe."""
 
-    def __init__(self, job, workdir, env, prefix):
+    def __init__(self, job, workdir, env, prefix, watch=None):
+        self.watch, self.over = watch, None  # watch(): a reason to stop the process (its folder too big), or None
         read_end, write_end = os.pipe()
         argv = list(prefix) + [sys.executable, "-I", "-c", CHILD_SOURCE, str(write_end)]
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -192,10 +193,13 @@ class _Child:
                     except (EOFError, ValueError, TypeError):
                         return "dead"
                     return message if _is_plain(message) and type(message) is tuple and len(message) == 3 else "dead"
+            if self.watch and (reason := self.watch()):
+                self.over = reason
+                return "dead"
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return "timeout"
-            ready, _, _ = select.select([self.reader], [], [], min(remaining, 0.5))
+            ready, _, _ = select.select([self.reader], [], [], min(remaining, 0.25))
             if ready:
                 chunk = os.read(self.reader, 1 << 16)
                 if not chunk:
@@ -224,10 +228,11 @@ class _Child:
 
 
 def run_probes_isolated(steps, modules, workdir, env, prefix, limits, readable, hidden, timeout,
-                        probe_timeout, budget, kill_tree, descendants):
+                        probe_timeout, budget, kill_tree, descendants, watch=None):
     """Run ``steps`` in fresh probe processes; return ({exercise id: reply}, {cell label: its error}, notes).
 
-    ``modules``: the probe code, from ``probe_code.probe_modules``.
+    ``modules``: the probe code, from ``probe_code.probe_modules``. ``watch()``, called about
+    twice a second, returns a reason to stop the process (its folder has grown too big) or None.
     A step that runs past its time gets a Ctrl-C (KeyboardInterrupt), as in the
     notebook. A cell that ignores it, or ends the process, is left out and the
     process started again for what is left, at most RESTARTS times, within
@@ -242,7 +247,7 @@ def run_probes_isolated(steps, modules, workdir, env, prefix, limits, readable, 
             break
         job = {"package": f"_grader_{secrets.token_hex(8)}", "modules": modules, "steps": todo, "limits": limits,
                "readable": readable, "writable": [str(workdir)], "hidden": hidden}
-        child = _Child(job, workdir, env, prefix)
+        child = _Child(job, workdir, env, prefix, watch)
         restart = False
         try:
             for step in todo:
@@ -265,6 +270,7 @@ def run_probes_isolated(steps, modules, workdir, env, prefix, limits, readable, 
                         notes.append(f"{step[1]} ran longer than {wait:.3g} s and was stopped")
                     continue
                 why = (f"ran longer than {wait:.3g} s and was stopped (an endless loop?)" if message == "timeout"
+                       else f"was stopped: {child.over}" if child.over
                        else "ended the grader's probe process (a crash, os._exit, or too much memory)")
                 if step[0] == "cell":
                     skipped.add(step[1])

@@ -165,23 +165,66 @@ def _package_code():
     return _PACKAGE_CODE[0]
 
 
+def _underlying(thing, depth=0):
+    """The functions, classes and code inside ``thing``: through bound and static methods, properties,
+    ``functools.partial``/``partialmethod`` and ``functools.wraps``, so no wrapper hides where code came from."""
+    if thing is None or depth > 8:
+        return []
+    found = [thing]
+    for name in ("__func__", "func", "__wrapped__", "fget", "fset", "fdel"):
+        try:
+            inner = object.__getattribute__(thing, name)
+        except Exception:  # noqa: BLE001 -- not there, or a getattr that misbehaves: nothing to follow
+            continue
+        if inner is not thing:
+            found += _underlying(inner, depth + 1)
+    return found
+
+
+def _real_mro(klass):
+    """The class's method resolution order as Python uses it, not what a metaclass says ``__mro__`` is."""
+    try:
+        return type.__dict__["__mro__"].__get__(klass, type(klass))
+    except TypeError:
+        return (klass,)
+
+
 def comes_from_package(obj):
-    """True when ``obj`` (a class or function) was written in micrograd_course rather than the notebook."""
+    """True when ``obj`` (a class or function) was written in micrograd_course rather than the notebook.
+
+    Judged by what the code is, not only by where it says it is from: a code
+    object equal to one of the package's (``_package_code``) counts, whatever
+    its file name; so do methods behind wrappers (``partialmethod``,
+    ``staticmethod``, ``property``) and bases a metaclass leaves out of ``__mro__``.
+    """
     def written_in_package(thing):
-        module = getattr(thing, "__module__", None) or ""
-        code = getattr(thing, "__code__", None)
-        filename = getattr(code, "co_filename", "") or ""
-        return (module.split(".")[0] == "micrograd_course" or filename.startswith(_PACKAGE_DIR)
+        try:
+            module = object.__getattribute__(thing, "__module__") or ""
+        except Exception:  # noqa: BLE001
+            module = ""
+        try:
+            code = object.__getattribute__(thing, "__code__")
+        except Exception:  # noqa: BLE001
+            code = None
+        filename = getattr(code, "co_filename", "") if isinstance(code, types.CodeType) else ""
+        return ((isinstance(module, str) and module.split(".")[0] == "micrograd_course")
+                or filename.startswith(_PACKAGE_DIR)
                 or (isinstance(code, types.CodeType) and code in _package_code()))
 
     if isinstance(obj, type):
-        for klass in obj.__mro__:
-            if written_in_package(klass) or any(written_in_package(member) for member in vars(klass).values()
-                                                if callable(member)):
+        classes = list(_real_mro(obj))
+        for base in type.__dict__["__bases__"].__get__(obj, type(obj)):
+            classes += [c for c in _real_mro(base) if c not in classes]
+        for klass in classes:
+            if klass is object:
+                continue
+            if written_in_package(klass):
                 return True
+            for member in type.__dict__["__dict__"].__get__(klass, type(klass)).values():
+                if any(written_in_package(inner) for inner in _underlying(member)):
+                    return True
         return False
-    target = getattr(obj, "__func__", obj)
-    return callable(target) and (written_in_package(target) or written_in_package(getattr(target, "__wrapped__", None)))
+    return any(written_in_package(inner) for inner in _underlying(obj))
 
 
 def describe_error(error):
