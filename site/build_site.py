@@ -117,12 +117,12 @@ def widget_note(launch_buttons):
              if launch_buttons else "")
     return ("```{note}\nThis is a snapshot of an interactive widget: its sliders and buttons "
             "move nothing here, because they need a running Python kernel. To use it, open this "
-            f"lecture live {where}run `make lab` in your copy of the course.\n```")
+            f"lecture live: {where}run `make lab` in your copy of the course.\n```")
 
 
 def exercises_note(exercise_page, title):
     return (f"## Exercises for this lecture\n\nPractise what this lecture taught in "
-            f"[{title}]({exercise_page}): each exercise has a check that prints PASS or FAIL with a hint. "
+            f"[{title}]({exercise_page}): each exercise has a check that marks each test `ok` or `FAIL`, with a hint. "
             "Open it live to run the checks.")
 
 

@@ -109,6 +109,8 @@ ALLOWED = {
     "write in its own folder": "open('mine.txt', 'w').write('x')",
     "import numpy and the package": "import numpy, micrograd_course; micrograd_course.Value(1.0) * 2",
     "read the package's engine": "import micrograd_course.engine as e; open(e.__file__).read()",
+    # not an allowance but a promise: no .pyc into the package (a fresh clone's tree would change)
+    "write no bytecode": "import sys; assert sys.dont_write_bytecode",
 }
 
 

@@ -166,7 +166,7 @@ class _Child:
     def __init__(self, job, workdir, env, prefix, watch=None):
         self.watch, self.over = watch, None  # watch(): a reason to stop the process (its folder too big), or None
         read_end, write_end = os.pipe()
-        argv = list(prefix) + [sys.executable, "-I", "-c", CHILD_SOURCE, str(write_end)]
+        argv = list(prefix) + [sys.executable, "-I", "-B", "-c", CHILD_SOURCE, str(write_end)]  # -B: no .pyc written
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, cwd=str(workdir), env=env,
                                         pass_fds=(write_end,), start_new_session=True)

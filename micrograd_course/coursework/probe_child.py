@@ -1,6 +1,6 @@
 """The probe process: a fresh interpreter that runs one notebook's answer cells and probes them.
 
-The grader starts it as ``python -I -c <this file's source> REPLY_FD`` (so
+The grader starts it as ``python -I -B -c <this file's source> REPLY_FD`` (so
 nothing of it is imported from disk, where the student could have changed
 it) and writes one ``marshal``-ed job to its stdin. Before any student code
 runs, this process:
