@@ -266,3 +266,40 @@ def test_a_class_written_here_does_not_come_from_the_package():
         def __sub__(self, other):
             return Value(self.data - other.data)
     assert not probing.comes_from_package(Value)
+
+
+# ----------------------------------------------------------------------
+# The given cells the probe process re-runs: what the answers need, no plots.
+# ----------------------------------------------------------------------
+
+GIVEN = '''import matplotlib.pyplot as plt
+import random
+
+class Net:
+    def __init__(self):
+        self.w = 0.0
+
+net = Net()
+for step in range(3):
+    net.w += 1.0
+Net.double = lambda self: 2 * self.w
+unused = [random.random() for _ in range(5)]
+plt.plot([1, 2])
+print(net.w)
+assert net.w == 3.0
+'''
+
+
+def test_the_given_cells_keep_what_the_answers_need_and_drop_what_they_show():
+    steps = [("cell", "given cell 1", GIVEN), ("cell", "answer 9.1 (cell 2)", "def answer(x):\n    return net.double()\n"),
+             ("probe", "9.1", {})]
+    cut = isolate.slice_given_cells(steps, {"answer"})
+    kept = cut[0][2]
+    for needed in ("class Net", "net = Net()", "net.w += 1.0", "Net.double ="):  # the loop changes net: kept
+        assert needed in kept, kept
+    for dropped in ("matplotlib", "plt.plot", "print(", "assert", "unused", "import random"):
+        assert dropped not in kept, kept
+    assert cut[1:] == steps[1:]  # answer cells and probes are never cut
+    namespace = {}
+    exec(kept + steps[1][2], namespace)
+    assert namespace["answer"](0) == 6.0

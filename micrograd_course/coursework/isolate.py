@@ -19,6 +19,7 @@ are probed there.
 """
 
 import ast
+import builtins
 import marshal
 import os
 import pathlib
@@ -26,6 +27,7 @@ import secrets
 import select
 import signal
 import subprocess
+import symtable
 import sys
 import time
 
@@ -89,14 +91,63 @@ DISPLAY = {"print", "display", "plt", "fig", "ax", "axes", "draw_graph", "draw",
 
 
 def _loads(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    """The global names ``node`` reads: a function's own parameters and locals do not count (symtable)."""
+    try:
+        table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+    except (SyntaxError, ValueError, RecursionError):
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    names, todo = set(), [table]
+    while todo:
+        scope = todo.pop()
+        todo.extend(scope.get_children())
+        for symbol in scope.get_symbols():
+            if not symbol.is_referenced():
+                continue
+            kind = scope.get_type()
+            if kind == "module" or symbol.is_global() or (kind == "class" and not symbol.is_assigned()
+                                                          and not symbol.is_parameter()):
+                names.add(symbol.get_name())
+    return names
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+           ast.DictComp, ast.GeneratorExp)
 
 
 def _stores(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} | {
-        n.name for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | {
-        (a.asname or a.name).split(".")[0] for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))
-        for a in n.names}
+    """The global names a top-level statement binds (not those of the functions or comprehensions in it)."""
+    names, todo = set(), [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(current.name)
+        elif isinstance(current, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in current.names}
+        elif isinstance(current, ast.Name) and isinstance(current.ctx, ast.Store):
+            names.add(current.id)
+        if current is node or not isinstance(current, _SCOPES):
+            todo.extend(ast.iter_child_nodes(current))
+    return names
+
+
+def _changes(node):
+    """(names whose objects ``node`` surely changes, names whose objects it may change).
+
+    Surely: the roots of its attribute and item targets (``Value.__sub__ = sub``).
+    Maybe: every name a call or a loop in it reads (a call may change its arguments).
+    """
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return set(), set()
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        roots = set()
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+            while isinstance(target, (ast.Attribute, ast.Subscript, ast.Starred)):
+                target = target.value
+            if isinstance(target, ast.Name) and not isinstance(target.ctx, ast.Store):
+                roots.add(target.id)
+        calls = node.value is not None and any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+        return roots, (_loads(node.value) if calls else set())
+    return set(), _loads(node)
 
 
 def _display_only(node):
@@ -114,12 +165,34 @@ def slice_given_cells(steps, uses):
 
     A conservative backward slice over top-level statements: one is kept when
     it defines a name used later (by an answer cell, a probe's ``uses`` or a
-    kept statement), or uses such a name (it may change it: a training loop),
-    unless it only shows something (print, plots) or is an assert. What a
-    lecture draws or prints, the probes never need: this keeps the probe
-    process from redoing the notebook's plots.
+    kept statement), or may change the object behind such a name (an
+    attribute set on it, or a call or loop that reads it: a training loop),
+    unless it only shows something (print, plots) or is an assert. Reading a
+    module, function or class the given cells define does not count as
+    changing it. What a lecture draws or prints, the probes never need: this
+    keeps the probe process from redoing the notebook's plots.
     """
-    needed = set(uses)
+    fixed = set(dir(builtins))  # builtins, and the modules, functions and classes the given cells define:
+    # using one does not change it
+    for step in steps:
+        if step[0] == "cell" and step[1].startswith("given "):
+            try:
+                body = ast.parse(step[2]).body
+            except (SyntaxError, ValueError):
+                continue
+            for node in body:
+                if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    fixed |= _stores(node)
+    needed, before = set(uses), None
+    while needed != before:  # again, until nothing more is needed: a method set on a class defined earlier
+        before, surely_needed = set(needed), set(needed)
+        out = _slice_pass(steps, needed, fixed, surely_needed)
+    return out
+
+
+def _slice_pass(steps, needed, fixed, known):
+    """One backward pass of ``slice_given_cells``; grows ``needed``. ``known``: names needed anywhere,
+    from the pass before (a statement that sets an attribute on one is kept wherever it stands)."""
     out = []
     for step in reversed(steps):
         if step[0] != "cell":
@@ -138,9 +211,8 @@ def slice_given_cells(steps, uses):
         for node in reversed(tree.body):
             if isinstance(node, ast.Assert) or _display_only(node):
                 continue
-            if _stores(node) & needed or (not isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef,
-                                                                ast.AsyncFunctionDef, ast.ClassDef))
-                                          and _loads(node) & needed):
+            surely, maybe = _changes(node)
+            if _stores(node) & needed or surely & (needed | known) or maybe & (needed - fixed):
                 kept.append(node)
                 needed |= _loads(node)
         source = ast.unparse(ast.Module(body=kept[::-1], type_ignores=[])) if kept else ""
