@@ -303,3 +303,17 @@ def test_the_given_cells_keep_what_the_answers_need_and_drop_what_they_show():
     namespace = {}
     exec(kept + steps[1][2], namespace)
     assert namespace["answer"](0) == 6.0
+
+
+@pytest.mark.skipif(not grade.sandbox_available(), reason="bubblewrap is not installed (apt-get install bubblewrap)")
+def test_a_sandboxed_kernel_sees_the_package_but_not_the_checks_tests(tmp_path):
+    nb = nbformat.read(ROOT / "solutions" / "02_value.ipynb", as_version=4)
+    first = len(nb.cells)
+    nb.cells += [nbformat.v4.new_code_cell(f"open({str(probe_code.EXERCISES_DIR / 'nb02.py')!r})"),
+                 nbformat.v4.new_code_cell("import micrograd_course.engine as e; open(e.__file__).read()")]
+    path = tmp_path / "02_value.ipynb"
+    nbformat.write(nb, path)
+    report = grade.grade_notebook(path, timeout=20, seed=2, sandbox=True)
+    assert report["score"] == 13, grade.format_report(report)
+    errors = {e["cell"]: e["error"] for e in report["cell_errors"]}
+    assert errors == {first: "FileNotFoundError"}, report["cell_errors"]

@@ -217,9 +217,10 @@ def _bwrap_prefix(workdir, runtime):
     """bubblewrap's command line: only what the kernel needs is there.
 
     Read-only: the system's programs and libraries, Python, the venv and the
-    course package (not the checkout around it: no solutions/, exercises/ or
-    other submissions). Writable: the student's temporary work folder and the
-    kernel's private runtime folder (its connection file and sockets). /tmp
+    course package, without the checks' exercise modules (not the checkout
+    around it: no solutions/, exercises/ or other submissions). Writable: the
+    student's temporary work folder and the kernel's private runtime folder
+    (its connection file and sockets). /tmp
     and /dev/shm are small private file systems in memory. A new user
     namespace without capabilities: root outside is powerless inside
     (no mount, umount, remount or chown), and cannot make another namespace.
@@ -231,6 +232,7 @@ def _bwrap_prefix(workdir, runtime):
                "--size", str(SANDBOX_TMP_BYTES), "--tmpfs", "/tmp"]
     for folder in _python_folders():  # after --tmpfs /tmp, which would hide a venv under /tmp
         prefix += ["--ro-bind", str(folder), str(folder)]
+    prefix += ["--tmpfs", str(COURSEWORK_DIR / "exercises")]  # the checks' tests: never for the student's eyes
     return prefix + ["--bind", str(workdir), str(workdir), "--bind", str(runtime), str(runtime),
                      "--chdir", str(workdir)]
 
@@ -240,7 +242,10 @@ def _kernel_env(workdir):
     env = {"PATH": os.pathsep.join([str(pathlib.Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
            "HOME": str(workdir), "TMPDIR": str(workdir / ".tmp"), "LANG": "C.UTF-8",
            "IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "MICROGRAD_COURSE_GRADING": "1"}
+           "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "MICROGRAD_COURSE_GRADING": "1",
+           # One thread per numeric library: --jobs kernels and probe processes already share the cores,
+           # and oversubscribed BLAS threads slow every one of them down.
+           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     for name in ("PYTHONPATH", "MICROGRAD_COURSE_DOT"):  # where the course's code and renderer are
         if os.environ.get(name):
             env[name] = os.environ[name]
