@@ -99,9 +99,14 @@ def draw_network(sizes, weights=None, biases=None, names=None, activations=None,
     for name in names[0]:
         dot.node(f"0.{name}", name, shape="circle", width="0.5", fixedsize="true", style="filled",
                  fillcolor="lightgray")
+    units = []  # for the summary a screen reader gets instead of the picture
     for layer in range(1, len(sizes)):
         previous, act = names[layer - 1], activations[layer - 1]
         for j, name in enumerate(names[layer]):
+            if weights is not None and biases is not None:
+                units.append(f"{name} = {act}({linear_text(weights[layer - 1][j], previous, biases[layer - 1][j])})")
+            else:
+                units.append(f"{name} = {act}(a weighted sum of {', '.join(previous)} plus a bias)")
             lines = [name]
             if show_stages:
                 if weights is not None and biases is not None:
@@ -114,4 +119,6 @@ def draw_network(sizes, weights=None, biases=None, names=None, activations=None,
             for i, source in enumerate(previous):
                 label = _number(weights[layer - 1][j][i]) if weights is not None else ""
                 dot.edge(f"{layer - 1}.{source}", f"{layer}.{name}", label=label)
+    dot.title = f"A {'-'.join(map(str, sizes))} network: inputs {', '.join(names[0])}"
+    dot.summary = "; ".join(units) + "."
     return dot

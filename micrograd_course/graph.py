@@ -10,6 +10,7 @@ turns it into a picture. We look for one in this order:
    ``conda install graphviz``).
 """
 
+import html
 import os
 import re
 import shutil
@@ -104,12 +105,69 @@ MIN_SCALE = 0.7
 _PX_PER_PT = 4 / 3  # browsers draw 1pt as 1.333 CSS pixels
 
 
+def readable_names(root):
+    """A name for every value in the graph: its label, else n1, n2, ... (values) or k1, k2, ... (constants).
+
+    Unlabelled values are numbered in topological order, so the same
+    expression always gets the same names; the drawing shows them too.
+    """
+    names, counts = {}, {"n": 0, "k": 0}
+    for v in topological_order(root):
+        if getattr(v, "label", ""):  # any Value-like object: a label is optional
+            names[v] = v.label
+        else:
+            kind = "n" if v._prev else "k"
+            counts[kind] += 1
+            names[v] = f"{kind}{counts[kind]}"
+    return names
+
+
+def _number(x):
+    return f"{x:.4g}"
+
+
+def describe_graph(root, names, show_grad=True):
+    """(title, summary) of ``root``'s graph for a screen reader: each step as a formula, then the values."""
+    steps, values = [], []
+    for v in topological_order(root):
+        name = names[v]
+        inputs = [names[child] for child in v._prev]
+        op = str(v._op)
+        if op in ("+", "*", "-", "/") and len(inputs) == 2:
+            steps.append(f"{name} = {inputs[0]} {op} {inputs[1]}")
+        elif op.startswith("**") and len(inputs) == 1:
+            steps.append(f"{name} = {inputs[0]}{op}")
+        elif op:
+            steps.append(f"{name} = {op}({', '.join(inputs)})")
+        value = f"{name} = {_number(v.data)}"
+        values.append(value + (f" (grad {_number(v.grad)})" if show_grad else ""))
+    title = f"Computation graph of {names[root]}"
+    summary = "; ".join(steps) + (". " if steps else "") + "Values: " + ", ".join(values) + "."
+    return title, summary
+
+
 class GraphDrawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` that a notebook shows fitted to the page width.
 
     ``.source``, ``.pipe()`` and ``.render()`` behave as for any Digraph;
-    only the picture a notebook displays is resized (see ``svg``).
+    only the picture a notebook displays is resized (see ``svg``). Set
+    ``title`` and ``summary`` and the SVG carries them as ``<title>`` and
+    ``<desc>``, which screen readers announce in place of the picture.
     """
+
+    title = ""
+    summary = ""
+
+    def _accessible(self, svg):
+        """``svg`` with role="img", a <title> and a <desc> (when this drawing has them)."""
+        if not self.title:
+            return svg
+        end = svg.index(">") + 1
+        opening = svg[:end - 1] + ' role="img">'  # after width and height, which svg() reads
+        text = f"<title>{html.escape(self.title)}</title>"
+        if self.summary:
+            text += f"<desc>{html.escape(self.summary)}</desc>"
+        return opening + text + svg[end:]
 
     def svg(self, inline=False, fit_width=FIT_WIDTH):
         """The drawing as SVG text, sized for a column ``fit_width`` pixels wide.
@@ -125,7 +183,7 @@ class GraphDrawing(graphviz.Digraph):
         its width, at most the natural size, at least ``MIN_SCALE`` of it.
         """
         svg = self.pipe(format="svg", encoding="utf-8")
-        svg = svg[svg.index("<svg"):]  # the XML prolog and comments are not wanted in HTML
+        svg = self._accessible(svg[svg.index("<svg"):])  # the XML prolog and comments are not wanted in HTML
         match = re.match(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
         if not match:
             return svg
@@ -198,4 +256,7 @@ def draw_graph(root, highlight=(), rankdir="LR", show_grad=True, labels=None):
             dot.edge(op_name, name)
             for child in v._prev:
                 dot.edge(names[child], op_name)
+    readable = readable_names(root)
+    readable.update({v: labels[v] for v in nodes if not getattr(v, "label", "") and v in labels})
+    dot.title, dot.summary = describe_graph(root, readable, show_grad)
     return dot

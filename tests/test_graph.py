@@ -174,3 +174,23 @@ def test_drawings_are_laid_out_for_a_590_px_column():
     assert graph.FIT_WIDTH == 590  # JupyterLab at 1024 px with the file browser open
     svg = draw_graph(chain(2)).svg()
     assert 'style="max-width:100%;height:auto"' in svg and "viewBox=" in svg
+
+
+def test_every_drawing_carries_a_title_and_a_summary_for_screen_readers():
+    from micrograd_course.diagrams import draw_network
+
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = (a * b + 7.0).relu()  # 1 after the ReLU: the gradients get through
+    out.backward()
+    svg = draw_graph(out).svg()
+    title = re.search(r"<title>([^<]*)</title>", svg)
+    desc = re.search(r"<desc>([^<]*)</desc>", svg)
+    assert 'role="img"' in svg[:svg.index(">")] and title and desc
+    assert title.group(1) == "Computation graph of n3"
+    # the expression, step by step, and every value with its gradient
+    assert desc.group(1).startswith("n1 = a * b; n2 = n1 + k1; n3 = ReLU(n2). Values: "), desc.group(1)
+    assert "a = 2 (grad -3)" in desc.group(1) and "b = -3 (grad 2)" in desc.group(1)
+    assert "grad" not in draw_graph(out, show_grad=False).summary
+    network = draw_network([2, 1], weights=[[[1.0, -1.0]]], biases=[[0.5]], names=[["x1", "x2"], ["y"]],
+                           activations=["step"]).svg()
+    assert "<title>A 2-1 network: inputs x1, x2</title>" in network and "<desc>y = step(" in network

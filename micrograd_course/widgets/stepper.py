@@ -5,6 +5,7 @@ import html
 import ipywidgets as widgets
 
 from ..engine import topological_order
+from ..graph import readable_names  # noqa: F401 -- also imported from here by wiggle.py
 from .common import fmt, graph_box, graph_svg, mark, strong_button
 
 _RULES = {
@@ -29,23 +30,6 @@ def rule_for(op):
     if "w·x" in op or "w*x" in op:  # a neuron's fused weighted sum, one node
         return "each weight gets its input × out.grad, each input its weight × out.grad, the bias out.grad"
     return "each input gets its local derivative × out.grad"
-
-
-def readable_names(root):
-    """A name for every value in the graph: its label, else n1, n2, ... (values) or k1, k2, ... (constants).
-
-    Unlabelled values are numbered in topological order, so the same
-    expression always gets the same names; the drawing shows them too.
-    """
-    names, counts = {}, {"n": 0, "k": 0}
-    for v in topological_order(root):
-        if v.label:
-            names[v] = v.label
-        else:
-            kind = "n" if v._prev else "k"
-            counts[kind] += 1
-            names[v] = f"{kind}{counts[kind]}"
-    return names
 
 
 class BackpropStepper(widgets.VBox):
