@@ -72,7 +72,7 @@ FORMULAS = {
             ["lr * (1 - p)", "lr * p_k"]),
     "10.2": ("def exp_fit_gradients(a, b, xs, ys):\n    return (1.0, 1.0)", ["average 2 * residual", "a x e^(bx)"]),
     "10.5": ("def largest_safe_lr(xs):\n    return 1.0", ["X^T X", "2 / (its largest", "2/N"]),
-    "7.1": ("or_weights = (1, 1, -0.5)\nnand_weights = (1, 1, -1.5)", ["flip every sign"]),
+    "7.1": ("nand_weights = (1, 1, -1.5)\nand_not_weights = (-1, 1, -0.5)", ["(-1", "-1.0, -1.0", "1.5)"]),
 }
 
 

@@ -152,7 +152,7 @@ def test_an_empty_notebook_for_an_assignment_scores_zero(tmp_path, capsys):
     assert gradebook[0].startswith("student,notebook,7.1,7.2,7.3,7.4,total,max,graded_at,seed,checks")
     assert gradebook[1].startswith("alice,solutions/07_xor.ipynb,0,0,0,0,0,10,")
     feedback = (tmp_path / "out" / "feedback" / "alice.md").read_text()
-    assert "0/10 points" in feedback and "`or_weights` is not defined" in feedback
+    assert "0/10 points" in feedback and "`nand_weights` is not defined" in feedback
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):

@@ -11,29 +11,33 @@ def _truth_table(weights):
 
 
 # ----------------------------------------------------------------------
-gates = Exercise("7.1", "OR and NAND with one step neuron", uses=("or_weights", "nand_weights"))
+gates = Exercise("7.1", "NAND and 'x1 and not x2' with one step neuron",
+                 uses=("nand_weights", "and_not_weights"))
 
 
 @gates.probe
-def _(got, case, or_weights, nand_weights):
-    got["or"], got["nand"] = list(or_weights), list(nand_weights)
+def _(got, case, nand_weights, and_not_weights):
+    got["nand"], got["and_not"] = list(nand_weights), list(and_not_weights)
 
 
-def _gate_test(key, name, expected, look):
+def _gate_test(key, name, expected, look, mixed_up=None):
     @gates.test(name)
     def _(case, got):
         weights = got[key]
         if not (isinstance(weights, list) and len(weights) == 3 and all(is_number(w) for w in weights)):
             raise Fail(f"{name} weights should be three numbers (w1, w2, b)")
-        expect_equal(_truth_table(weights), expected, look,
-                     f"outputs of {name} weights {weights} for (0,0), (0,1), (1,0), (1,1)")
+        table = _truth_table(weights)
+        if mixed_up and table == mixed_up[0]:
+            raise Fail(mixed_up[1], f"outputs of {name} weights {weights} for (0,0), (0,1), (1,0), (1,1): {table}")
+        expect_equal(table, expected, look, f"outputs of {name} weights {weights} for (0,0), (0,1), (1,0), (1,1)")
 
 
-_gate_test("or", "OR", [0, 1, 1, 1], "OR fires when at least one input is 1: the bias alone must stay below 0, "
-           "each weight plus the bias above it")
 _gate_test("nand", "NAND", [1, 1, 1, 0], "NAND fires unless both inputs are 1: with both on, the weighted sum "
            "must fall below 0, with none on it must be above it; what does that ask of the bias, and of the "
-           "weights' signs?")
+           "weights' signs?", ([0, 0, 0, 1], "these weights compute AND, the opposite of NAND at every input"))
+_gate_test("and_not", "x1 and not x2", [0, 0, 1, 0], "'x1 and not x2' fires for (1, 0) alone: x1 must be able "
+           "to lift the sum above 0 on its own, x2 must pull it back down, and with neither on it stays below",
+           ([0, 1, 0, 0], "these weights fire for (0, 1): that is x2 and not x1, the roles of the inputs swapped"))
 
 def _uses_no_shortcut(function):
     """False when the function's source compares, takes % or ^, or branches: XOR with no neurons."""
