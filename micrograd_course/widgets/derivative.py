@@ -5,6 +5,7 @@ import math
 
 import ipywidgets as widgets
 
+from .. import palette
 from ..engine import Value
 from .common import PAGE_WIDTH, SHORT_LABEL, mark, Canvas, data_range, fmt, plain_log_labels, slider_layout, table
 
@@ -87,9 +88,9 @@ class DerivativeExplorer(widgets.VBox):
         values = [f(g) for g in grid]
         span = max(values) - min(values) or 1.0
         curve.plot(grid, values, color="black", lw=1.5, label="f")
-        self._tangent, = curve.plot([], [], color="tab:green", lw=1.2, label="tangent")
-        self._secant, = curve.plot([], [], color="tab:red", lw=1.2, ls="--", label="secant")
-        self._points, = curve.plot([], [], "o", color="tab:red", ms=5)
+        self._tangent, = curve.plot([], [], color=palette.GREEN, lw=1.2, label="tangent")
+        self._secant, = curve.plot([], [], color=palette.VERMILLION, lw=1.2, ls="--", label="secant")
+        self._points, = curve.plot([], [], "o", color=palette.VERMILLION, ms=5)
         self._canvas.animate(self._tangent, self._secant, self._points)
         curve.set_xlim(lo, hi)
         curve.set_ylim(min(values) - 0.1 * span, max(values) + 0.1 * span)
@@ -99,7 +100,7 @@ class DerivativeExplorer(widgets.VBox):
         self._grid = grid
         self._hs = [10 ** (e / 4) for e in range(4 * H_EXPONENTS[0], 4 * H_EXPONENTS[1] + 1)]
         self._error_curve, = errors.loglog(self._hs, [1.0] * len(self._hs), color="tab:blue", lw=1.2)
-        self._error_point, = errors.loglog([1.0], [1.0], "o", color="tab:red", ms=6, clip_on=False)
+        self._error_point, = errors.loglog([1.0], [1.0], "o", color=palette.VERMILLION, ms=6, clip_on=False)
         self._canvas.animate(self._error_curve, self._error_point)
         # Half a decade of room on each side, so the marker at either end of the slider is whole.
         errors.set_xlim(10 ** (H_EXPONENTS[0] - 0.5), 10 ** (H_EXPONENTS[1] + 0.5))

@@ -347,7 +347,7 @@ class TrainingPlayground(widgets.VBox):
         integer_ticks(curves.xaxis)
         curves.legend(fontsize=9, loc="upper right")
         self._message = boundary.text(0.5, 0.5, "", transform=boundary.transAxes, ha="center",
-                                      va="center", fontsize=11, color="#b00")
+                                      va="center", fontsize=11, color="tab:red")
         self._canvas.animate(self._message)
 
     def accuracies(self):
