@@ -47,3 +47,15 @@ def test_lecture_figures_are_stored_at_twice_their_display_size(path):
         assert shown.get("width"), f"{path.name} cell {index}: a 1x PNG; the first cell must call set_matplotlib_formats('retina')"
         assert abs(width - 2 * shown["width"]) <= 2 and abs(height - 2 * shown["height"]) <= 2, \
             f"{path.name} cell {index}: {width}x{height} pixels shown at {shown['width']}x{shown['height']}"
+
+
+# JupyterLab at 1024 px with the file browser open leaves a column of about 590 px; a wider
+# figure is shrunk to fit and its 10 pt labels drop to 5-7 px. Lay wide figures out in rows.
+COLUMN = 600
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
+def test_lecture_figures_fit_a_590_px_column(path):
+    too_wide = [f"cell {index} ({shown.get('width', size[0])} px)" for index, size, shown in stored_pngs(path)
+                if shown.get("width", size[0]) > COLUMN]
+    assert not too_wide, f"{path.name}: figures wider than {COLUMN} px: {', '.join(too_wide)}; use figsize width <= 5.9 in"
