@@ -225,6 +225,57 @@ def test_the_boundary_legend_sits_above_the_panel_not_on_the_points():
     assert legend.y0 >= boundary.get_window_extent(renderer).y1 - 1  # wholly above the axes
 
 
+def test_the_legend_and_the_title_do_not_overlap():
+    pg = small()
+    boundary = pg._canvas.axes[0]
+    renderer = boundary.figure.canvas.get_renderer()
+    legend = boundary.get_legend().get_window_extent(renderer)
+    title = boundary._left_title.get_window_extent(renderer)
+    assert title.x1 <= legend.x0 or title.y0 >= legend.y1
+
+
+# ---------------------------------------------------------------- a picture per hidden neuron
+
+def test_each_hidden_neuron_gets_a_picture_of_its_own_output():
+    from micrograd_course.widgets.playground import NeuronThumbnails
+    pg = small(hidden="5,3", activation="tanh")
+    pictures = dict(pg.neuron_pictures)
+    assert sorted(pictures) == [(0, k) for k in range(5)] + [(1, k) for k in range(3)]
+    assert pg.neurons.widget.value.count("<img") == 2  # a row per hidden layer
+    # The picture's bottom-left sample is the neuron's output at the lower-left corner of the plane.
+    points = np.array(pg.x_train + pg.x_test)
+    lo = np.floor(2 * points.min(axis=0) - 1) / 2
+    hidden = pg.model.layers[0](list(map(float, lo)))
+    second = pg.model.layers[1](hidden)
+    for k in range(5):
+        assert pictures[(0, k)][0, 0] == pytest.approx(hidden[k].data, abs=1e-12)
+    for k in range(3):
+        assert pictures[(1, k)][0, 0] == pytest.approx(second[k].data, abs=1e-12)
+    assert pictures[(0, 0)].shape == (NeuronThumbnails.GRID, NeuronThumbnails.GRID)
+
+
+def test_a_dead_relu_is_named_and_a_wide_layer_says_how_many_are_not_shown():
+    pg = small(hidden="16", activation="relu")
+    neuron = pg.model.layers[0].neurons[2]
+    for w in neuron.w:
+        w.data = 0.0
+    neuron.b.data = -1.0
+    pg._update()
+    assert not np.any(dict(pg.neuron_pictures)[(0, 2)])
+    assert "layer 1: 16 neurons, 1 of those shown are 0 everywhere" in pg.neurons.widget.value
+    assert "+4 more" in pg.neurons.widget.value and len(pg.neuron_pictures) == 12
+
+
+def test_the_neuron_pictures_can_be_hidden_and_leave_with_an_invalid_network():
+    pg = small()
+    pg.show_neurons.value = False
+    assert pg.neurons.widget.value == "" and pg.neuron_pictures == []
+    pg.show_neurons.value = True
+    assert "<img" in pg.neurons.widget.value
+    pg.hidden.value = "eight"
+    assert pg.neurons.widget.value == ""
+
+
 # ---------------------------------------------------------------- the answers lecture 8 gives about the playground
 
 def _run(steps, **settings):

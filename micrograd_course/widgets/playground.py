@@ -3,7 +3,9 @@
 ``training_playground()`` returns a widget with the data set, its noise,
 hidden layer sizes, activation, learning rate, L2 strength and batch size,
 plus Train / Step / Reset buttons. It shows the decision boundary with the
-training and test points, and the train and test loss curves.
+training and test points, the train and test loss curves, and (as the
+TensorFlow Playground does) a small picture of what every hidden neuron
+computes over the input plane.
 
 Training runs in small steps as an asyncio task on the kernel's event loop,
 so the page stays responsive (Pause works) and the pictures update after
@@ -14,21 +16,25 @@ from code: ``step(n)``, ``reset()``, and its controls as attributes.
 """
 
 import asyncio
+import base64
 import html
+import io
 import math
 import random
 import time
 import weakref
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
+import PIL.Image
 from matplotlib.lines import Line2D
 
 from .. import datasets
 from ..losses import accuracy, hinge_loss, l2_penalty
 from ..nn import MLP
-from .common import (PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, integer_ticks, nice_ceiling, slider_layout,
-                     strong_button)
+from .common import (DENSITY, PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, integer_ticks, nice_ceiling,
+                     slider_layout, strong_button)
 
 # A training loss above this many times the starting loss (at least 1, a classifier that
 # says 0 everywhere) means the run has blown up: it is reported as diverged and stops.
@@ -93,19 +99,108 @@ def numpy_forward(model, points):
         return _numpy_layers(model, x)
 
 
+def numpy_activations(model, points):
+    """Every layer's outputs for many points at once: a list of (points, neurons) arrays."""
+    x = np.asarray(points, dtype=float)
+    outputs = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in model.layers:
+            x = _numpy_layer(layer, x)
+            outputs.append(x)
+    return outputs
+
+
 def _numpy_layers(model, x):
     for layer in model.layers:
-        weights = np.array([[w.data for w in n.w] for n in layer.neurons])
-        biases = np.array([n.b.data for n in layer.neurons])
-        x = x @ weights.T + biases
-        activation = layer.neurons[0].activation
-        if activation == "relu":
-            x = np.maximum(x, 0.0)
-        elif activation == "tanh":
-            x = np.tanh(x)
-        elif activation == "sigmoid":
-            x = 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
+        x = _numpy_layer(layer, x)
     return x[:, 0] if x.shape[1] == 1 else x
+
+
+def _numpy_layer(layer, x):
+    """One layer of the MLP on a (points, inputs) array; the output layer is linear."""
+    weights = np.array([[w.data for w in n.w] for n in layer.neurons])
+    biases = np.array([n.b.data for n in layer.neurons])
+    x = x @ weights.T + biases
+    activation = layer.neurons[0].activation
+    if activation == "relu":
+        return np.maximum(x, 0.0)
+    if activation == "tanh":
+        return np.tanh(x)
+    if activation == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
+    return x
+
+
+class NeuronThumbnails:
+    """What each hidden neuron computes: one small picture per neuron over the input plane.
+
+    A row per hidden layer, at most ``per_row`` neurons each (a note says how
+    many more there are). Each picture is shaded by the neuron's output,
+    scaled to its own largest size: white where it is 0, purple where it is
+    positive and orange where it is negative (PuOr, which colour-blind
+    readers tell apart). A neuron that is 0 everywhere (a dead ReLU) is plain
+    white. The pictures are put together with numpy, not drawn by
+    matplotlib: that keeps the redraw after a step to a few milliseconds.
+    """
+
+    SIZE = 46        # CSS pixels a side
+    GRID = 28        # samples a side: enough to see a neuron's line or bend
+    GAP = 4          # CSS pixels between pictures
+
+    def __init__(self, per_row=12):
+        self.per_row = per_row
+        self.widget = widgets.HTML(layout={"width": "100%", "max_width": f"{PAGE_WIDTH}px"})
+        self._colours = (matplotlib.colormaps["PuOr"](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+
+    def _tile(self, values):
+        scale = float(np.max(np.abs(values)))
+        levels = np.rint((values / scale if scale > 0 else values) * 127.5 + 127.5).astype(int)
+        rgb = self._colours[np.clip(levels, 0, 255)][::-1]  # row 0 is the bottom of the plane
+        side = self.SIZE * DENSITY
+        tile = PIL.Image.fromarray(rgb).resize((side, side), PIL.Image.BILINEAR)
+        framed = PIL.Image.new("RGB", (side + 2, side + 2), (128, 128, 128))
+        framed.paste(tile, (1, 1))
+        return framed
+
+    def _row_image(self, tiles):
+        side = self.SIZE * DENSITY + 2
+        gap = self.GAP * DENSITY
+        strip = PIL.Image.new("RGB", (len(tiles) * (side + gap) - gap, side), (255, 255, 255))
+        for k, tile in enumerate(tiles):
+            strip.paste(tile, (k * (side + gap), 0))
+        buffer = io.BytesIO()
+        strip.save(buffer, format="png", compress_level=1)
+        return strip.width // DENSITY, side // DENSITY, base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    def show(self, model, lo, hi):
+        """Redraw for ``model`` over the box lo..hi; returns ((layer, neuron), values) per picture."""
+        hidden = model.layers[:-1]
+        if not hidden:
+            self.widget.value = ""
+            return []
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], self.GRID), np.linspace(lo[1], hi[1], self.GRID))
+        layers = numpy_activations(model, np.c_[gx.ravel(), gy.ravel()])[:-1]
+        shown, rows = [], []
+        for row, outputs in enumerate(layers):
+            count = outputs.shape[1]
+            tiles = []
+            for column in range(min(count, self.per_row)):
+                values = np.nan_to_num(outputs[:, column]).reshape(gx.shape)
+                shown.append(((row, column), values))
+                tiles.append(self._tile(values))
+            width, height, source = self._row_image(tiles)
+            dead = sum(1 for (r, _), v in shown if r == row and not np.any(v))
+            more = f" +{count - self.per_row} more" if count > self.per_row else ""
+            alt = f"layer {row + 1}: {count} neurons" + (f", {dead} of those shown are 0 everywhere" if dead else "")
+            rows.append(f'<div style="display:flex;align-items:center;gap:8px;margin:2px 0">'
+                        f'<span style="width:64px;flex:none">layer {row + 1}</span>'
+                        f'<img class="mgc-neurons-row" alt="{html.escape(alt)}" width="{width}" height="{height}" '
+                        f'style="max-width:calc(100% - 140px);height:auto" src="data:image/png;base64,{source}">'
+                        f'<span>{more}</span></div>')
+        self.widget.value = ('<div class="mgc-neurons" role="group" aria-label="what each hidden neuron computes">'
+                             '<div style="margin:4px 0">What each hidden neuron computes over the plane '
+                             '(purple: positive, orange: negative, white: 0)</div>' + "".join(rows) + "</div>")
+        return shown
 
 
 def _row(*children):
@@ -149,6 +244,9 @@ class TrainingPlayground(widgets.VBox):
         self.step_button = widgets.Button(description="step")
         self.reset_button = widgets.Button(description="reset")
         self.status = widgets.HTML(layout={"min_height": "24px"})
+        self.show_neurons = widgets.Checkbox(value=True, description="show each neuron", indent=False,
+                                             layout={"width": "160px"})
+        self.neurons = NeuronThumbnails()
         self.n_samples = n_samples
         self.steps_per_update = steps_per_update
         self._task = None
@@ -160,13 +258,15 @@ class TrainingPlayground(widgets.VBox):
             _row(self.hidden, self.activation),
             _row(self.lr, self.batch_size),
             _row(self.use_l2, self.l2),
-            _row(self.train_button, self.step_button, self.reset_button),
+            _row(self.train_button, self.step_button, self.reset_button, self.show_neurons),
         ])
-        super().__init__([widgets.HTML("<b>Training playground</b>"), controls, self.status, self.plot])
+        super().__init__([widgets.HTML("<b>Training playground</b>"), controls, self.status, self.plot,
+                          self.neurons.widget])
         mark(self, "playground", dataset=self.dataset, noise=self.noise, hidden=self.hidden,
              activation=self.activation, lr=self.lr, l2=self.l2, use_l2=self.use_l2, batch=self.batch_size,
              seed=self.seed, train=self.train_button, step=self.step_button, reset=self.reset_button,
-             status=self.status)
+             status=self.status, show_neurons=self.show_neurons)
+        self.show_neurons.observe(lambda _change: self._update() if self.model is not None else None, names="value")
         self.train_button.on_click(lambda _b: self.toggle_training())
         self.step_button.on_click(lambda _b: self.step(1))
         self.reset_button.on_click(lambda _b: self.reset())
@@ -328,7 +428,7 @@ class TrainingPlayground(widgets.VBox):
         # Test points: hollow squares, so they stand apart from the filled training dots.
         self._test_points = boundary.scatter([], [], s=34, marker="s", facecolors="none", linewidths=1.6)
         boundary.set(xlabel="x₁", ylabel="x₂")
-        boundary.set_title("decision boundary (shade: score)", fontsize=10, loc="left")
+        boundary.set_title("boundary, shaded by score", fontsize=10, loc="left")
         grey = {"color": "none", "markeredgecolor": "0.25"}
         boundary.legend(handles=[
             Line2D([], [], marker="o", markerfacecolor="0.6", label="train", **grey),
@@ -379,6 +479,7 @@ class TrainingPlayground(widgets.VBox):
                        self._test_curve, self._blowup):
             artist.set_visible(False)
         self._message.set_text("no network: fix “hidden layers”")
+        self.neurons.widget.value = ""
         self._blowup_note.set_text("")
         self._canvas.show()
 
@@ -404,6 +505,10 @@ class TrainingPlayground(widgets.VBox):
         self._test_points.set_edgecolors([colour[y] for y in self.y_test])
         boundary.set_xlim(lo[0], hi[0])
         boundary.set_ylim(lo[1], hi[1])
+        if self.show_neurons.value:
+            self.neuron_pictures = self.neurons.show(self.model, lo, hi)
+        else:
+            self.neurons.widget.value, self.neuron_pictures = "", []
         return self._canvas.show({0: (*points.min(axis=0), *points.max(axis=0)),
                                   1: self._draw_losses(curves)})
 
