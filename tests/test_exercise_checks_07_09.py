@@ -116,3 +116,16 @@ def test_the_stable_references_agree_with_the_definitions():
         assert math.isclose(nb08._bce_with_logits(s, y), -(y * math.log(p) + (1 - y) * math.log(1 - p)), rel_tol=1e-12)
     z = [0.5, -1.0, 2.0]
     assert math.isclose(nb09._logsumexp(z), math.log(sum(math.exp(v) for v in z)), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("code", [
+    "def parity3(a, b, c):\n    return u(a + b + c - 0.5)",                      # OR of three
+    "def parity3(a, b, c):\n    return u(a + b + c - 1.5)",                      # "at least two"
+    "def parity3(a, b, c):\n    n = a + b + c\n    return u(u(n - 0.5) + u(n - 1.5) + u(n - 2.5) - 0.5)",  # no subtraction
+])
+def test_parity_first_try_hints_do_not_give_the_construction(code):
+    # 7.4's first-try hint points at the count of inputs on, never at "at least k" units added and subtracted.
+    got, points, hints = earned("7.4", code, seed=0)
+    assert got < points and hints
+    for giveaway in ("at least", "k = 1", "subtract", "-0.5", "0.5", "1.5", "2.5"):
+        assert giveaway not in hints, (giveaway, hints)

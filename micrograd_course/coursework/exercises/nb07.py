@@ -154,8 +154,8 @@ def _(case, got):
         raise Fail(NOT_FROM_UNITS)
     odd = [x for x in INPUTS3 if sum(x) % 2]
     expect_equal([got["outputs"][INPUTS3.index(x)] for x in odd], [1] * len(odd),
-                 "one and three inputs on should fire: hidden units that fire for 'at least k inputs on' "
-                 "(k = 1, 2, 3) let the output add and subtract them",
+                 "one and three inputs on should fire: only the count of inputs on matters; what can a "
+                 "step unit with equal weights on the inputs say about that count, as its bias moves?",
                  "parity3 for the inputs with one or three 1s")
 
 
@@ -165,5 +165,5 @@ def _(case, got):
         raise Fail(NOT_FROM_UNITS)
     even = [x for x in INPUTS3 if sum(x) % 2 == 0]
     expect_equal([got["outputs"][INPUTS3.index(x)] for x in even], [0] * len(even),
-                 "zero and two inputs on should stay silent: check the output unit's weights on the "
-                 "'at least 2' unit and its bias", "parity3 for the inputs with zero or two 1s")
+                 "zero and two inputs on should stay silent: write down which hidden units fire at each count "
+                 "and what the output unit's weighted sum makes of them at counts 0 and 2", "parity3 for the inputs with zero or two 1s")
