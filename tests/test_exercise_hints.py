@@ -181,19 +181,11 @@ def test_the_naive_cross_entropy_fails_on_every_seed():
 
 
 def test_named_parameters_that_leave_out_the_biases_fail_the_zero_grad_test():
-    code = '''
-class Affine(Module):
-    def __init__(self, nin, nout, seed=0):
-        rng = random.Random(seed)
-        self.weight = [[Value(rng.uniform(-1, 1)) for _ in range(nin)] for _ in range(nout)]
-        self.bias = [Value(0.0) for _ in range(nout)]
-    def named_parameters(self):
-        for i, row in enumerate(self.weight):
-            for j, w in enumerate(row):
-                yield f"weight.{i}.{j}", w
-'''
-    rows = {row["test"]: row for row in judged("5.2", code)["tests"]}
+    result = judged("5.2", AFFINE_WEIGHTS_ONLY)
+    rows = {row["test"]: row for row in result["tests"]}
+    assert "comes from the micrograd_course package" not in hints(result)  # failed by the check, not by provenance
     assert rows["parameters() and zero_grad() work through it"]["earned"] == 0
+    assert rows["each name with its own Value"]["earned"] == rows["each name with its own Value"]["points"]
 
 
 def test_loading_weights_into_new_values_fails():
@@ -310,3 +302,80 @@ def test_a_module_mistake_loses_its_points_with_a_hint_that_names_it(what, chang
         row = next(row for row in result["tests"] if row["test"].startswith(test))
         assert row["earned"] < row["points"] and phrase in row["hint"], (what, row)
     assert judged("11.6", MOONNET)["earned"] == 11
+
+
+# ---------------------------------------------------------------- 5.2 and 5.3: the symptom, not the algorithm
+
+AFFINE_WEIGHTS_ONLY = '''
+class Module:  # the notebook's own base class (the package's counts as imported)
+    def named_parameters(self):
+        return iter(())
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+class Affine(Module):
+    def __init__(self, nin, nout, seed=0):
+        draw = random.Random(seed).uniform
+        self.weight = []
+        for _ in range(nout):
+            self.weight.append([Value(draw(-1, 1)) for _ in range(nin)])
+        self.bias = [Value(0.0)] * 0 + [Value(0.0) for _ in range(nout)]
+    def __call__(self, x):
+        out = []
+        for row, b in zip(self.weight, self.bias):
+            total = b
+            for w, xi in zip(row, x):
+                total = total + w * xi
+            out.append(total)
+        return out
+    def named_parameters(self):
+        for i, row in enumerate(self.weight):
+            for j, w in enumerate(row):
+                yield "weight." + str(i) + "." + str(j), w
+'''
+AFFINE = AFFINE_WEIGHTS_ONLY + '''
+        for i, b in enumerate(self.bias):
+            yield f"bias.{i}", b
+'''
+TRAIN = '''
+def train_affine(xs, ys, steps=200, learning_rate=0.2):
+    model = Affine(len(xs[0]), 1, seed=0)
+    losses = []
+    for _ in range(steps):
+        loss = sum((model(x)[0] - y) ** 2 for x, y in zip(xs, ys)) / len(ys)
+        ZERO
+        loss.backward()
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        losses.append(loss.data)
+    return model, losses
+'''
+
+
+def test_names_without_biases_are_named_as_such_and_the_list_is_never_shown():
+    first = hints(judged("5.2", AFFINE_WEIGHTS_ONLY, reveal=False))
+    second = hints(judged("5.2", AFFINE_WEIGHTS_ONLY, reveal=True))
+    assert "no bias has a name" in first and "weight.0.0" not in first, first
+    assert second.count("bias.") == 1 and "weight.0.0" not in second, second  # one missing name, not the list
+
+
+@pytest.mark.parametrize("affine,zero,symptom", [
+    (AFFINE, "pass", "never set back to 0"),
+    (AFFINE_WEIGHTS_ONLY, "model.zero_grad()", "the bias never moves"),
+    (AFFINE, "model.zero_grad(); learning_rate = learning_rate * 0.99", "then they part from plain gradient descent"),
+])
+def test_a_training_loop_mistake_is_named_by_its_symptom(affine, zero, symptom):
+    result = judged("5.3", affine + TRAIN.replace("ZERO", zero), reveal=False)
+    rows = {row["test"]: row for row in result["tests"]}
+    hint = rows["the losses of a correct loop"]["hint"]
+    assert rows["the losses of a correct loop"]["earned"] == 0 and symptom in hint, hint
+    for recipe in ("p.data -=", "zero the gradients", "backward"):
+        assert recipe not in hint, hint
+
+
+def test_the_correct_loop_gets_every_point():
+    result = judged("5.3", AFFINE + TRAIN.replace("ZERO", "model.zero_grad()"))
+    assert result["earned"] == result["points"], hints(result)

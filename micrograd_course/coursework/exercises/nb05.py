@@ -6,6 +6,7 @@
 5.4 a Module that finds its parameters by itself (stretch).
 """
 
+import math
 import random
 
 from ..framework import Exercise, Fail, expect, expect_equal, is_number
@@ -79,12 +80,28 @@ def _affine_names(nin, nout):
 def _(case, got):
     names = got["names"]
     expected = _affine_names(case["nin"], case["nout"])
-    if sorted(names) == sorted(expected) and names != expected:
+    if names == expected:
+        return
+    where = f"Affine({case['nin']}, {case['nout']})"
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise Fail("yield (name, value) pairs, the name a string", f"{where}: got {names!r}")
+    missing = [n for n in expected if n not in names]
+    extra = [n for n in names if n not in expected]
+    if sorted(names) == sorted(expected):
         raise Fail("the right names in the wrong order: all weights row by row (output i, then input j), "
-                   "then the biases", f"Affine({case['nin']}, {case['nout']}): expected {expected}, got {names}")
-    expect_equal(names, expected, "yield one (name, value) pair per weight and per bias; a weight's name is "
-                 "'weight.' + its row + '.' + its column, a bias's 'bias.' + its index",
-                 f"names of Affine({case['nin']}, {case['nout']})")
+                   "then the biases", f"{where}: the first name out of place is {next(g for g, e in zip(names, expected) if g != e)!r}")
+    if not any(n.startswith("bias.") for n in names) and missing:
+        look = "no bias has a name: named_parameters() yields the weights only"
+    elif not any(n.startswith("weight.") for n in names) and missing:
+        look = "no weight has a name: named_parameters() yields the biases only"
+    elif extra:
+        look = "some names are not of the form 'weight.<row>.<column>' or 'bias.<index>', counted from 0"
+    else:
+        look = "some parameters have no name: yield one pair per weight and per bias"
+    # From the second try: the first wrong name only, never the whole list.
+    detail = f"{where}: {len(names)} names, " + (f"for example {extra[0]!r} is not expected" if extra
+                                                  else f"for example {missing[0]!r} is missing")
+    raise Fail(look, detail)
 
 
 @named.test("each name with its own Value")
@@ -123,20 +140,37 @@ def _(got, case, train_affine, Affine):
     got["bias"] = model.bias[0].data
 
 
-def _reference_losses(case):
-    """Gradient descent on the mean squared error of y = w . x + b, in plain floats."""
+def _reference_losses(case, clear_gradients=True, move_bias=True):
+    """Gradient descent on the mean squared error of y = w . x + b, in plain floats.
+
+    The flags reproduce two classic mistakes, so that a hint can name the one
+    a student's losses match: gradients never cleared (they add up from step
+    to step) and a bias that is not among the parameters (it never moves).
+    """
     rng = random.Random(0)  # Affine(2, 1, seed=0) draws its weights like this, bias 0
     w, b = [rng.uniform(-1, 1) for _ in range(2)], 0.0
     xs, ys, n = case["xs"], case["ys"], len(case["xs"])
-    losses = []
+    losses, total_w, total_b = [], [0.0, 0.0], 0.0
     for _ in range(case["steps"]):
         errors = [sum(wj * xj for wj, xj in zip(w, x)) + b - y for x, y in zip(xs, ys)]
         losses.append(sum(e * e for e in errors) / n)
         grad_w = [2 * sum(e * x[j] for e, x in zip(errors, xs)) / n for j in range(2)]
         grad_b = 2 * sum(errors) / n
+        if not clear_gradients:
+            total_w = [t + g for t, g in zip(total_w, grad_w)]
+            total_b += grad_b
+            grad_w, grad_b = total_w, total_b
         w = [wj - case["learning_rate"] * g for wj, g in zip(w, grad_w)]
-        b -= case["learning_rate"] * grad_b
+        if move_bias:
+            b -= case["learning_rate"] * grad_b
     return losses
+
+
+def _matches(losses, reference):
+    with_numbers = [x for x in reference if math.isfinite(x)]
+    return len(losses) == len(reference) and all(
+        (not math.isfinite(e)) or abs(g - e) <= 1e-6 * max(1.0, abs(e)) for g, e in zip(losses, reference)
+    ) and bool(with_numbers)
 
 
 @train.test("one loss per step")
@@ -152,20 +186,33 @@ def _(case, got):
 def _(case, got):
     expected = _reference_losses(case)
     losses = got["losses"]
-    if not isinstance(losses, list) or len(losses) != len(expected):
+    if not isinstance(losses, list) or len(losses) != len(expected) or not all(is_number(x) for x in losses):
         raise Fail("return one loss per step")
-    for step, (g, e) in enumerate(zip(losses, expected)):
-        look = ("the first loss is off: start from Affine(2, 1, seed=0) and use the mean squared error"
-                if step == 0 else
-                "each step: forward on every point, the mean squared error, zero the gradients, backward, then "
-                "p.data -= learning_rate * p.grad (a loss that is right at first and then drifts often means "
-                "the gradients were not zeroed)")
-        expect(g, e, look, f"loss at step {step}, learning rate {case['learning_rate']}", tol=1e-6)
+    first_wrong = next((k for k, (g, e) in enumerate(zip(losses, expected)) if abs(g - e) > 1e-6 * max(1.0, abs(e))),
+                       None)
+    if first_wrong is None:
+        return
+    detail = (f"loss at step {first_wrong}, learning rate {case['learning_rate']}: "
+              f"got {losses[first_wrong]:.6g}, a correct loop {expected[first_wrong]:.6g}")
+    if first_wrong == 0:
+        raise Fail("the very first loss is off, before any update: check the model you start from and the loss "
+                   "you compute", detail)
+    if len(set(losses)) == 1:
+        raise Fail("the loss never changes: the parameters are never moved", detail)
+    if _matches(losses, _reference_losses(case, move_bias=False)):
+        raise Fail("your losses are those of a loop in which the bias never moves: it is not among the "
+                   "parameters your loop updates (does parameters() see it? see 5.2)", detail)
+    if _matches(losses, _reference_losses(case, clear_gradients=False)):
+        raise Fail("your losses are those of a loop in which gradients add up from step to step: they are "
+                   "never set back to 0", detail)
+    raise Fail(f"the first {first_wrong} losses are right, then they part from plain gradient descent on the "
+               "mean squared error: compare what one step of your loop changes with what the text asks for",
+               detail)
 
 
-@train.test("it found the line")
+@train.test("it found the plane")
 def _(case, got):
-    look = "after training, the weights and bias should be close to the line that made the data"
+    look = "after training, the weights and bias should be close to the plane that made the data"
     for j, (g, w) in enumerate(zip(got["weights"], case["weights"])):
         expect(g, w, look, f"weight {j}", tol=1e-2)
     expect(got["bias"], case["bias"], look, "bias", tol=1e-2)
