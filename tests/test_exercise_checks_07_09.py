@@ -24,14 +24,22 @@ def earned(exercise_id, code, seed):
 
 
 BCE_RIGHT = '''
-def bce_with_logits(score, label):
-    softplus = score + ((-score).exp() + 1).log() if score.data > 0 else (score.exp() + 1).log()
-    return softplus - label * score
+def weighted_bce_with_logits(score, label, pos_weight):
+    def softplus(z):
+        return z + ((-z).exp() + 1).log() if z.data > 0 else (z.exp() + 1).log()
+    return pos_weight * label * softplus(-score) + (1 - label) * softplus(score)
 '''
 BCE_NAIVE = '''
-def bce_with_logits(score, label):
+def weighted_bce_with_logits(score, label, pos_weight):
     p = 1 / (1 + (-score).exp())
-    return -(label * p.log() + (1 - label) * (1 - p).log())
+    return -(pos_weight * label * p.log() + (1 - label) * (1 - p).log())
+'''
+BCE_BOTH_WEIGHTED = BCE_RIGHT.replace("(1 - label) * softplus", "pos_weight * (1 - label) * softplus")
+BCE_WRONG_CLASS = BCE_RIGHT.replace("pos_weight * label * softplus(-score) + (1 - label)",
+                                    "label * softplus(-score) + pos_weight * (1 - label)")
+HINGE = '''
+def squared_hinge(score, label):
+    return BODY
 '''
 GRADIENTS = '''
 def logistic_gradients(w, b, xs, ys):
@@ -88,8 +96,14 @@ SMOOTH_RIGHT = "(1 - eps) * (1 if k == label else 0) + eps / K"
     ("7.2", "def xor(x1, x2):\n    return u(x1 + x2 - 0.5) + u(-x1 - x2 + 1.5) - 1", 0, "step units"),  # no output unit
     ("7.2", "def xor(x1, x2):\n    return int(x1 != x2)", 0, "step units"),
     ("7.2", "def xor(x1, x2):\n    return u(u(x1 + x2 - 0.5) + u(-x1 - x2 + 1.5) - 1.5)", "all", ""),
+    ("8.1", HINGE.replace("BODY", "(1 - (2 * label - 1) * score).relu() ** 2"), "all", ""),
+    ("8.1", HINGE.replace("BODY", "(1 - label * score).relu() ** 2"), 0, "label * score is 0"),  # 0/1 used as -1/+1
+    ("8.1", HINGE.replace("BODY", "(1 - (2 * label - 1) * score).relu()"), 0, "plain hinge"),  # not squared
+    ("8.1", HINGE.replace("BODY", "(1 - (2 * label - 1) * score) ** 2"), 0, "clip before you square"),
     ("8.2", BCE_RIGHT, "all", ""),
-    ("8.2", BCE_NAIVE, 2, "overflow"),  # right for ordinary scores, fails for confident mistakes
+    ("8.2", BCE_NAIVE, 3, "overflow"),  # right for ordinary scores, fails for confident mistakes
+    ("8.2", BCE_BOTH_WEIGHTED, 1, "label-0 sample was weighted"),
+    ("8.2", BCE_WRONG_CLASS, 1, "weighted class 0"),
     ("8.3", GRADIENTS.replace("DIVISOR", "len(xs)"), "all", ""),
     ("8.3", GRADIENTS.replace("DIVISOR", "1"), 0, "mean"),  # a sum instead of a mean
     ("9.1", TOPK.replace("REVERSE", "True").replace("DIVIDE", "/ len(labels)"), "all", ""),
@@ -148,6 +162,8 @@ def test_the_stable_references_agree_with_the_definitions():
     for s, y in [(0.3, 1), (-2.0, 0), (4.0, 0)]:
         p = 1 / (1 + math.exp(-s))
         assert math.isclose(nb08._bce_with_logits(s, y), -(y * math.log(p) + (1 - y) * math.log(1 - p)), rel_tol=1e-12)
+        w = 3.0
+        assert math.isclose(nb08._weighted_bce(s, y, w), -(w * y * math.log(p) + (1 - y) * math.log(1 - p)), rel_tol=1e-12)
     z = [0.5, -1.0, 2.0]
     e = [math.exp(v) for v in z]
     assert all(math.isclose(a, b / sum(e), rel_tol=1e-12) for a, b in zip(nb09._softmax_t(z, 1.0), e))

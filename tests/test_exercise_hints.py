@@ -179,8 +179,8 @@ def split(xs, ys, test_fraction=0.25, seed=0):
 
 
 def test_the_naive_cross_entropy_fails_on_every_seed():
-    naive = "def bce_with_logits(score, label):\n    p = 1 / (1 + (-score).exp())\n" \
-            "    return -(label * p.log() + (1 - label) * (1 - p).log())"
+    naive = "def weighted_bce_with_logits(score, label, pos_weight):\n    p = 1 / (1 + (-score).exp())\n" \
+            "    return -(pos_weight * label * p.log() + (1 - label) * (1 - p).log())"
     for seed in range(20):
         result = judged("8.2", naive, seed)
         assert result["earned"] < result["points"] and "overflow" in hints(result), seed
