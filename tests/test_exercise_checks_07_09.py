@@ -24,45 +24,66 @@ def earned(exercise_id, code, seed):
 
 
 BCE_RIGHT = '''
-def bce_with_logits(score, label):
-    softplus = score + ((-score).exp() + 1).log() if score.data > 0 else (score.exp() + 1).log()
-    return softplus - label * score
+def weighted_bce_with_logits(score, label, pos_weight):
+    def softplus(z):
+        return z + ((-z).exp() + 1).log() if z.data > 0 else (z.exp() + 1).log()
+    return pos_weight * label * softplus(-score) + (1 - label) * softplus(score)
 '''
 BCE_NAIVE = '''
-def bce_with_logits(score, label):
+def weighted_bce_with_logits(score, label, pos_weight):
     p = 1 / (1 + (-score).exp())
-    return -(label * p.log() + (1 - label) * (1 - p).log())
+    return -(pos_weight * label * p.log() + (1 - label) * (1 - p).log())
+'''
+BCE_BOTH_WEIGHTED = BCE_RIGHT.replace("(1 - label) * softplus", "pos_weight * (1 - label) * softplus")
+BCE_WRONG_CLASS = BCE_RIGHT.replace("pos_weight * label * softplus(-score) + (1 - label)",
+                                    "label * softplus(-score) + pos_weight * (1 - label)")
+HINGE = '''
+def squared_hinge(score, label):
+    return BODY
 '''
 GRADIENTS = '''
 def logistic_gradients(w, b, xs, ys):
     errors = [1 / (1 + math.exp(-(sum(a * c for a, c in zip(w, x)) + b))) - y for x, y in zip(xs, ys)]
     return [sum(e * x[j] for e, x in zip(errors, xs)) / DIVISOR for j in range(len(w))], sum(errors) / DIVISOR
 '''
-CE_SUM_OF_LOGS = '''
-def cross_entropy_from_probabilities(probabilities, labels):
-    return -sum(math.log(row[c]) for row, c in zip(probabilities, labels)) / len(labels)
+TOPK = '''
+def top_k_accuracy(scores, labels, k):
+    right = 0
+    for row, label in zip(scores, labels):
+        ranked = sorted(range(len(row)), key=lambda j: row[j], reverse=REVERSE)
+        right += label in ranked[:k]
+    return right DIVIDE
 '''
-CE_PRODUCT = '''
-def cross_entropy_from_probabilities(probabilities, labels):
-    return -math.log(math.prod(row[c] for row, c in zip(probabilities, labels))) / len(labels)
+WEIGHTED = '''
+def weighted_cross_entropy(probabilities, labels, weights):
+    total = sum(weights[c] * -math.log(row[c]) for row, c in zip(probabilities, labels))
+    return total / DENOMINATOR
 '''
-LSE_STABLE = '''
-def logsumexp(logits):
-    m = max(z.data for z in logits)
-    return sum((z - m).exp() for z in logits).log() + m
+WEIGHTED_PRODUCT = '''
+def weighted_cross_entropy(probabilities, labels, weights):
+    total = -math.log(math.prod(row[c] ** weights[c] for row, c in zip(probabilities, labels)))
+    return total / sum(weights[c] for c in labels)
 '''
-LSE_NAIVE = '''
-def logsumexp(logits):
-    return sum(z.exp() for z in logits).log()
+SOFTMAX_T = '''
+def softmax_t(logits, T):
+    scaled = [z SCALE for z in logits]
+    m = SHIFT
+    exps = [(z - m).exp() for z in scaled]
+    total = sum(exps)
+    return [e / total for e in exps]
 '''
-STEP = '''
-def softmax_regression_step(W, x, label, lr):
-    scores = [sum(w * xi for w, xi in zip(row, x)) for row in W]
-    exps = [math.exp(s - max(scores)) for s in scores]
-    p = [e / sum(exps) for e in exps]
-    return [[w - lr * (p[k] - (k == label)) * xi for w, xi in zip(row, x)] if ROWS else list(row)
-            for k, row in enumerate(W)]
+SMOOTHED = '''
+def smoothed_cross_entropy(logits, label, eps):
+    K = len(logits)
+    m = SHIFT
+    log_total = sum((z - m).exp() for z in logits).log() + m
+    loss = 0
+    for k, z in enumerate(logits):
+        target = TARGET
+        loss = loss - target * (z - log_total)
+    return loss
 '''
+SMOOTH_RIGHT = "(1 - eps) * (1 if k == label else 0) + eps / K"
 
 
 @pytest.mark.parametrize("exercise_id,code,expected,hint", [
@@ -75,16 +96,43 @@ def softmax_regression_step(W, x, label, lr):
     ("7.2", "def xor(x1, x2):\n    return u(x1 + x2 - 0.5) + u(-x1 - x2 + 1.5) - 1", 0, "step units"),  # no output unit
     ("7.2", "def xor(x1, x2):\n    return int(x1 != x2)", 0, "step units"),
     ("7.2", "def xor(x1, x2):\n    return u(u(x1 + x2 - 0.5) + u(-x1 - x2 + 1.5) - 1.5)", "all", ""),
+    ("8.1", HINGE.replace("BODY", "(1 - (2 * label - 1) * score).relu() ** 2"), "all", ""),
+    ("8.1", HINGE.replace("BODY", "(1 - label * score).relu() ** 2"), 0, "label * score is 0"),  # 0/1 used as -1/+1
+    ("8.1", HINGE.replace("BODY", "(1 - (2 * label - 1) * score).relu()"), 0, "plain hinge"),  # not squared
+    ("8.1", HINGE.replace("BODY", "(1 - (2 * label - 1) * score) ** 2"), 0, "clip before you square"),
     ("8.2", BCE_RIGHT, "all", ""),
-    ("8.2", BCE_NAIVE, 2, "overflow"),  # right for ordinary scores, fails for confident mistakes
+    ("8.2", BCE_NAIVE, 3, "overflow"),  # right for ordinary scores, fails for confident mistakes
+    ("8.2", BCE_BOTH_WEIGHTED, 1, "label-0 sample was weighted"),
+    ("8.2", BCE_WRONG_CLASS, 1, "weighted class 0"),
     ("8.3", GRADIENTS.replace("DIVISOR", "len(xs)"), "all", ""),
     ("8.3", GRADIENTS.replace("DIVISOR", "1"), 0, "mean"),  # a sum instead of a mean
-    ("9.2", CE_SUM_OF_LOGS, "all", ""),
-    ("9.2", CE_PRODUCT, 1, "product"),
-    ("9.3", LSE_STABLE, "all", ""),
-    ("9.3", LSE_NAIVE, 2, "overflow"),
-    ("9.5", STEP.replace("ROWS", "True"), "all", ""),
-    ("9.5", STEP.replace("ROWS", "k == label"), 1, "every other class"),  # only the true class's row updated
+    ("9.1", TOPK.replace("REVERSE", "True").replace("DIVIDE", "/ len(labels)"), "all", ""),
+    ("9.1", TOPK.replace("REVERSE", "False").replace("DIVIDE", "/ len(labels)"), 1, "SMALLEST"),  # ranked upwards
+    ("9.1", TOPK.replace("REVERSE", "True").replace("DIVIDE", ""), 0, "a count, not a fraction"),  # no / n
+    ("9.1", TOPK.replace("REVERSE", "True").replace("DIVIDE", "/ len(labels)").replace("ranked[:k]", "ranked[:1]"),
+     1, "does not change with k"),  # the lecture's argmax, whatever k
+    ("9.1", TOPK.replace("REVERSE", "True").replace("DIVIDE", "/ len(labels)").replace("ranked[:k]",
+     "ranked[:k - 1]"), 0, "k - 1"),  # off by one
+    ("9.2", WEIGHTED.replace("DENOMINATOR", "sum(weights[c] for c in labels)"), "all", ""),
+    ("9.2", WEIGHTED.replace("DENOMINATOR", "len(labels)"), 1, "divided by the number of samples"),  # unnormalised
+    ("9.2", WEIGHTED.replace("DENOMINATOR", "1"), 0, "did not divide"),  # no division at all
+    ("9.2", WEIGHTED.replace("DENOMINATOR", "sum(weights)"), 1, "once per class"),  # total of the class weights
+    ("9.2", WEIGHTED.replace("weights[c] *", "").replace("DENOMINATOR", "len(labels)"), 2, "no effect"),
+    ("9.2", WEIGHTED_PRODUCT, 4, "underflows"),
+    ("9.3", SOFTMAX_T.replace("SCALE", "/ T").replace("SHIFT", "max(z.data for z in scaled)"), "all", ""),
+    ("9.3", SOFTMAX_T.replace("SCALE", "/ T").replace("SHIFT", "0"), 3, "overflow"),  # no max-subtraction
+    ("9.3", SOFTMAX_T.replace("SCALE", "* T").replace("SHIFT", "max(z.data for z in scaled)"), 2, "SHARPER"),
+    ("9.3", SOFTMAX_T.replace("SCALE", "/ T").replace("SHIFT", "max(z.data for z in logits)"), 4, "tiny T"),
+    ("9.5", SMOOTHED.replace("SHIFT", "max(z.data for z in logits)").replace("TARGET", SMOOTH_RIGHT), "all", ""),
+    ("9.5", SMOOTHED.replace("SHIFT", "0").replace("TARGET", SMOOTH_RIGHT), 4, "overflow"),  # no max-subtraction
+    ("9.5", SMOOTHED.replace("SHIFT", "max(z.data for z in logits)").replace("TARGET", "(1 if k == label else 0)"), 1,
+     "no effect"),  # the plain cross-entropy
+    ("9.5", SMOOTHED.replace("SHIFT", "max(z.data for z in logits)").replace(
+        "TARGET", "(1 - eps) if k == label else eps / (K - 1)"), 1, "other classes only"),
+    ("9.5", SMOOTHED.replace("SHIFT", "max(z.data for z in logits)").replace(
+        "TARGET", "(1 - eps) if k == label else eps / K"), 1, "does not add up to 1"),
+    ("9.5", SMOOTHED.replace("SHIFT", "max(z.data for z in logits)").replace(
+        "TARGET", "(1 - eps) * (1 if k == label else 0) + eps"), 1, "more than 1"),
 ])
 def test_right_answers_score_full_marks_and_classic_mistakes_do_not(exercise_id, code, expected, hint):
     for seed in range(4):  # the same verdict whatever the case
@@ -114,8 +162,12 @@ def test_the_stable_references_agree_with_the_definitions():
     for s, y in [(0.3, 1), (-2.0, 0), (4.0, 0)]:
         p = 1 / (1 + math.exp(-s))
         assert math.isclose(nb08._bce_with_logits(s, y), -(y * math.log(p) + (1 - y) * math.log(1 - p)), rel_tol=1e-12)
+        w = 3.0
+        assert math.isclose(nb08._weighted_bce(s, y, w), -(w * y * math.log(p) + (1 - y) * math.log(1 - p)), rel_tol=1e-12)
     z = [0.5, -1.0, 2.0]
-    assert math.isclose(nb09._logsumexp(z), math.log(sum(math.exp(v) for v in z)), rel_tol=1e-12)
+    e = [math.exp(v) for v in z]
+    assert all(math.isclose(a, b / sum(e), rel_tol=1e-12) for a, b in zip(nb09._softmax_t(z, 1.0), e))
+    assert math.isclose(nb09._smoothed_ce(z, 2, 0.0), -math.log(e[2] / sum(e)), rel_tol=1e-12)
 
 
 @pytest.mark.parametrize("code", [

@@ -68,8 +68,11 @@ def test_the_largest_safe_rate_in_two_dimensions_is_never_given_away():
 
 FORMULAS = {
     "6.1": ("def learning_rate_limits(a):\n    return (1.0, 3.0)", ["2a", "2 / f''", "is 2a"]),
-    "9.5": ("def softmax_regression_step(W, x, label, lr):\n    return [list(r) for r in W]",
-            ["lr * (1 - p)", "lr * p_k"]),
+    "9.5": ("def smoothed_cross_entropy(logits, label, eps):\n    return sum(z * 0 for z in logits) + 1.0",
+            ["eps / K", "1 - eps", "eps/K", "z_k - ", "p_k - q_k"]),
+    "9.2": ("def weighted_cross_entropy(probabilities, labels, weights):\n    return 1.0",
+            ["sum(weights", "/ sum", "total weight"]),
+    "9.3": ("def softmax_t(logits, T):\n    return [z * T for z in logits]", ["z / T", "z/T", "/ T"]),
     "10.2": ("def exp_fit_gradients(a, b, xs, ys):\n    return (1.0, 1.0)", ["average 2 * residual", "a x e^(bx)"]),
     "10.5": ("def largest_safe_lr(xs):\n    return 1.0", ["X^T X", "2 / (its largest", "2/N"]),
     "7.1": ("nand_weights = (1, 1, -1.5)\nand_not_weights = (-1, 1, -0.5)", ["(-1", "-1.0, -1.0", "1.5)"]),
@@ -110,9 +113,13 @@ AIMED = [
     ("6.1", "def learning_rate_limits(a):\n    return (1 / (2 * a), 1 / (2 * a))", "zig-zag", None),
     ("3.3", "def relu_neuron_grads(x1, x2, w1, w2, b):\n    return dict(x1=w1, w1=x1, x2=w2, w2=x2, b=1.0)",
      "as if the ReLU were not there", "n >= 0"),
-    ("9.2", "def cross_entropy_from_probabilities(probabilities, labels):\n"
-            "    return -sum(math.log(p[c]) for p, c in zip(probabilities, labels))",
-     "did not divide", "never form their product"),
+    ("9.2", "def weighted_cross_entropy(probabilities, labels, weights):\n"
+            "    return sum(weights[c] * -math.log(p[c]) for p, c in zip(probabilities, labels)) / len(labels)",
+     "divided by the number of samples", "never form their product"),
+    ("9.1", "def top_k_accuracy(scores, labels, k):\n"
+            "    return sum(label in sorted(range(len(r)), key=r.__getitem__, reverse=True)[:k]\n"
+            "               for r, label in zip(scores, labels))",
+     "a count, not a fraction", None),
     ("10.1", "def numerical_gradient(loss, params, h=1e-6):\n    grads = []\n    for k in range(len(params)):\n"
              "        params[k] += h\n        up = loss(params)\n        params[k] -= 2 * h\n"
              "        grads.append((up - loss(params)) / (2 * h))\n    return grads",
@@ -124,12 +131,11 @@ AIMED = [
      "derivative too", None),
     ("10.3", "def exp_fit_loss(a, b, xs, ys):\n    return sum((a * (b * x).exp() - y) ** 2 for x, y in zip(xs, ys))",
      "fix it first", "can follow every step"),
-    ("9.5", "def softmax_regression_step(W, x, label, lr):\n"
-            "    scores = [sum(w * xi for w, xi in zip(row, x)) for row in W]\n"
-            "    e = [math.exp(s - max(scores)) for s in scores]\n    p = [v / sum(e) for v in e]\n"
-            "    return [[w + lr * (1 - p[k]) * xi for w, xi in zip(row, x)] if k == label else list(row)\n"
-            "            for k, row in enumerate(W)]",
-     "left as it was", None),
+    ("9.5", "def smoothed_cross_entropy(logits, label, eps):\n"
+            "    log_total = sum(z.exp() for z in logits).log()\n"
+            "    return -sum(((1 - eps) * (k == label) + eps / len(logits)) * (z - log_total)\n"
+            "                for k, z in enumerate(logits))",
+     "overflowed", None),
 ]
 
 
@@ -173,8 +179,8 @@ def split(xs, ys, test_fraction=0.25, seed=0):
 
 
 def test_the_naive_cross_entropy_fails_on_every_seed():
-    naive = "def bce_with_logits(score, label):\n    p = 1 / (1 + (-score).exp())\n" \
-            "    return -(label * p.log() + (1 - label) * (1 - p).log())"
+    naive = "def weighted_bce_with_logits(score, label, pos_weight):\n    p = 1 / (1 + (-score).exp())\n" \
+            "    return -(pos_weight * label * p.log() + (1 - label) * (1 - p).log())"
     for seed in range(20):
         result = judged("8.2", naive, seed)
         assert result["earned"] < result["points"] and "overflow" in hints(result), seed

@@ -2,77 +2,105 @@
 
 import math
 
-from ..framework import Exercise, Fail, expect, expect_equal
+from ..framework import Exercise, Fail, close, expect, expect_equal
 
 # ----------------------------------------------------------------------
-hinge = Exercise("8.1", "hinge loss of one sample", uses=("hinge",))
+sq_hinge = Exercise("8.1", "squared hinge loss with 0/1 labels", uses=("squared_hinge",))
 
 
-@hinge.cases
+def _squared_hinge(score, label):
+    return max(0.0, 1 - (2 * label - 1) * score) ** 2
+
+
+@sq_hinge.cases
 def _(rng):
-    label = rng.choice([-1, 1])
-    return {"samples": [[round(label * rng.uniform(-0.9, 0.9), 3), label],      # inside the margin
-                        [round(-label * rng.uniform(1.1, 3), 3), -label],       # far on the right side
-                        [round(-label * rng.uniform(0.1, 2), 3), label]]}       # wrong side
+    return {"samples": [[round(rng.uniform(-0.9, 0.9), 3), 1],       # label 1, inside the margin
+                        [round(rng.uniform(-0.9, 0.9), 3), 0],       # label 0, inside the margin
+                        [round(-rng.uniform(1.5, 3), 3), 0],         # label 0, far on the right side
+                        [round(rng.uniform(1.5, 3), 3), 1],          # label 1, far on the right side
+                        [round(rng.uniform(1.2, 2), 3), 0]]}         # label 0, wrong side
 
 
-@hinge.probe
-def _(got, case, hinge):
+@sq_hinge.probe
+def _(got, case, squared_hinge):
     from micrograd_course.engine import Value
 
     losses, grads = [], []
     for score, label in case["samples"]:
         s = Value(score)
-        out = hinge(s, label)
+        out = squared_hinge(s, label)
         losses.append(out.data)
         out.backward()
         grads.append(s.grad)
     got["losses"], got["grads"] = losses, grads
 
 
-@hinge.test("the loss max(0, 1 - label * score)")
+@sq_hinge.test("the loss", points=2)
 def _(case, got):
     for (score, label), loss in zip(case["samples"], got["losses"]):
-        expect(loss, max(0.0, 1 - label * score), "the hinge loss is 0 beyond the margin (label * score >= 1) "
-               "and grows linearly inside it", f"hinge(score={score}, label={label})")
+        want = _squared_hinge(score, label)
+        if close(want, loss):
+            continue
+        if label == 0 and close(loss, max(0.0, 1 - label * score) ** 2):
+            raise Fail("every label-0 sample gets the same loss whatever its score: with labels 0/1 the "
+                       "product label * score is 0 for class 0, so the margin must use the label as -1 or +1",
+                       f"squared_hinge(score={score}, label=0)")
+        if close(loss, max(0.0, 1 - (2 * label - 1) * score)):
+            raise Fail("your loss grows linearly inside the margin: that is the plain hinge; this one is squared",
+                       f"squared_hinge(score={score}, label={label})")
+        if close(loss, (1 - (2 * label - 1) * score) ** 2):
+            raise Fail("a sample far on the right side is charged: beyond the margin the loss must be 0, so "
+                       "clip before you square", f"squared_hinge(score={score}, label={label})")
+        expect(loss, want, "the loss is off", f"squared_hinge(score={score}, label={label})")
 
 
-@hinge.test("its gradient")
+@sq_hinge.test("its gradient")
 def _(case, got):
     for (score, label), grad in zip(case["samples"], got["grads"]):
-        expected = -label if 1 - label * score > 0 else 0.0
-        expect(grad, expected, "build the loss from Value operations (relu of 1 - label * score) so "
-               "backward() reaches the score", f"d hinge / d score at score={score}, label={label}")
+        y = 2 * label - 1
+        want = -2 * y * max(0.0, 1 - y * score)
+        expect(grad, want, "build the loss from Value operations so backward() reaches the score (and fix the "
+               "loss test first if it fails)", f"d loss / d score at score={score}, label={label}")
 
 
 def _sigmoid(z):
     return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
 
+def _softplus(z):
+    return z + math.log1p(math.exp(-z)) if z > 0 else math.log1p(math.exp(z))
+
+
 def _bce_with_logits(score, label):
-    softplus = score + math.log1p(math.exp(-score)) if score > 0 else math.log1p(math.exp(score))
-    return softplus - label * score
+    return _softplus(score) - label * score
+
+
+def _weighted_bce(score, label, pos_weight):
+    # -(w y ln sigma(s) + (1 - y) ln(1 - sigma(s))), with -ln sigma(s) = softplus(-s), -ln(1 - sigma(s)) = softplus(s)
+    return pos_weight * label * _softplus(-score) + (1 - label) * _softplus(score)
 
 
 # ----------------------------------------------------------------------
-bce = Exercise("8.2", "binary cross-entropy from the score", uses=("bce_with_logits",))
+bce = Exercise("8.2", "positive-weighted cross-entropy from the score", uses=("weighted_bce_with_logits",))
 
 
 @bce.cases
 def _(rng):
-    return {"moderate": [[round(rng.uniform(-4, 4), 3), rng.choice([0, 1])] for _ in range(3)],
+    return {"moderate": [[round(rng.uniform(-4, 4), 3), 1], [round(rng.uniform(-4, 4), 3), 0],
+                         [round(rng.uniform(-4, 4), 3), rng.choice([0, 1])]],
+            "w": round(rng.uniform(2, 5), 2),
             # |s| >= 1000: exp overflows a float above about 709.8, so a naive formula fails on every case
             "extreme": [[round(rng.uniform(1000, 2000), 1), 0], [round(-rng.uniform(1000, 2000), 1), 1]]}
 
 
 @bce.probe
-def _(got, case, bce_with_logits):
+def _(got, case, weighted_bce_with_logits):
     from micrograd_course.engine import Value
 
     losses, grads = [], []
     for score, label in case["moderate"]:
         s = Value(score)
-        out = bce_with_logits(s, label)
+        out = weighted_bce_with_logits(s, label, case["w"])
         out.backward()
         losses.append(out.data)
         grads.append(s.grad)
@@ -80,40 +108,68 @@ def _(got, case, bce_with_logits):
 
 
 @bce.probe
-def _(got, case, bce_with_logits):
+def _(got, case, weighted_bce_with_logits):
     from micrograd_course.engine import Value
 
-    got["extreme"] = [bce_with_logits(Value(score), label).data for score, label in case["extreme"]]
+    got["w1"] = [weighted_bce_with_logits(Value(score), label, 1.0).data for score, label in case["moderate"]]
 
 
-@bce.test("the loss for ordinary scores")
+@bce.probe
+def _(got, case, weighted_bce_with_logits):
+    from micrograd_course.engine import Value
+
+    got["extreme"] = [weighted_bce_with_logits(Value(score), label, case["w"]).data
+                      for score, label in case["extreme"]]
+
+
+@bce.test("pos_weight = 1 is the lecture's loss")
 def _(case, got):
+    for (score, label), loss in zip(case["moderate"], got["w1"]):
+        expect(loss, _bce_with_logits(score, label), "with pos_weight = 1 this must be the lecture's binary "
+               "cross-entropy of p = sigmoid(score)", f"score={score}, label={label}, pos_weight=1")
+
+
+@bce.test("the weight falls on class 1 only")
+def _(case, got):
+    w = case["w"]
     for (score, label), loss in zip(case["moderate"], got["losses"]):
-        expect(loss, _bce_with_logits(score, label), "the loss is -ln p for label 1 and -ln(1 - p) for label 0, "
-               "with p = sigmoid(score); in terms of the score: ln(1 + e^s) - label * s",
-               f"bce_with_logits(score={score}, label={label})")
+        want = _weighted_bce(score, label, w)
+        if close(loss, want):
+            continue
+        if any(close(loss2, l2 * _softplus(-s2) + w * (1 - l2) * _softplus(s2))
+               for (s2, l2), loss2 in zip(case["moderate"], got["losses"])) and close(got["losses"][0],
+                                                                                       _bce_with_logits(*case["moderate"][0])):
+            raise Fail("you weighted class 0 instead of class 1: a label-1 sample's loss does not change with "
+                       "pos_weight, a label-0 sample's does", f"pos_weight={w}")
+        if close(loss, w * _bce_with_logits(score, label)) and label == 0:
+            raise Fail("a label-0 sample was weighted too: the weight multiplies only the class-1 term, so "
+                       "with label 0 the loss must not depend on pos_weight", f"score={score}, label=0, pos_weight={w}")
+        if close(loss, _bce_with_logits(score, label)) and label == 1:
+            raise Fail("pos_weight has no effect on a label-1 sample", f"score={score}, label=1, pos_weight={w}")
+        expect(loss, want, "the loss is off", f"score={score}, label={label}, pos_weight={w}")
 
 
-@bce.test("its gradient is sigmoid(score) - label")
+@bce.test("its gradient")
 def _(case, got):
+    w = case["w"]
     for (score, label), grad in zip(case["moderate"], got["grads"]):
-        expect(grad, _sigmoid(score) - label, "build the loss from Value operations (exp, log, +, *) so "
-               "backward() reaches the score", f"d loss / d score at score={score}, label={label}")
+        want = w * label * (_sigmoid(score) - 1) + (1 - label) * _sigmoid(score)
+        expect(grad, want, "build the loss from Value operations (exp, log, +, *) so backward() reaches the "
+               "score (and fix the loss tests first if they fail)", f"d loss / d score at score={score}, label={label}")
 
 
-@bce.test("confident mistakes: finite, no overflow", points=2)
+@bce.test("confident mistakes (|score| >= 1000): finite, no overflow", points=2)
 def _(case, got):
     # The engine gives inf for exp(1000) and -inf for log(0), as PyTorch does; an engine
     # that raises instead (a student's own) leaves an error and no result.
     raised = "extreme" not in got and any(e.get("error") in ("OverflowError", "ValueError") for e in got.errors)
     if raised or not all(isinstance(loss, float) and math.isfinite(loss) for loss in got.values.get("extreme", ())):
-        raise Fail("a score of a thousand overflowed exp or took log(0), so the loss came out inf "
-                   "or nan: for s > 0 write ln(1 + e^s) as s + ln(1 + e^-s), so exp only ever sees a "
-                   "negative number")
+        raise Fail("a score of a thousand overflowed exp or took log(0), so the loss came out inf or nan: "
+                   "never form e^s or p for a large |s|; write each log in a form where exp only ever sees a "
+                   "number <= 0")
     for (score, label), loss in zip(case["extreme"], got["extreme"]):
-        expect(loss, _bce_with_logits(score, label), "a score of a thousand overflows exp (to inf) or rounds "
-               "the probability to exactly 0 or 1: never form e^s or p for a large |s|; for s > 0 use "
-               "s + ln(1 + e^-s)", f"bce_with_logits(score={score}, label={label})")
+        expect(loss, _weighted_bce(score, label, case["w"]), "for a score of a thousand the loss is off",
+               f"score={score}, label={label}, pos_weight={case['w']}")
 
 
 # ----------------------------------------------------------------------

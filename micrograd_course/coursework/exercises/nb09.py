@@ -1,4 +1,4 @@
-"""Notebook 9: several classes (softmax, cross-entropy, mini-batches)."""
+"""Notebook 9: several classes (top-k accuracy, weighted and label-smoothed cross-entropy, temperature, mini-batches)."""
 
 import math
 
@@ -12,45 +12,96 @@ def _softmax(logits):
 
 
 # ----------------------------------------------------------------------
-onehot = Exercise("9.1", "one-hot targets and accuracy", uses=("one_hot", "accuracy_one_hot"))
+topk = Exercise("9.1", "top-k accuracy", uses=("top_k_accuracy",))
 
 
-@onehot.cases
+def _top_k(scores, labels, k):
+    right = 0
+    for row, label in zip(scores, labels):
+        ranked = sorted(range(len(row)), key=lambda j: -row[j])
+        right += label in ranked[:k]
+    return right / len(labels)
+
+
+@topk.cases
 def _(rng):
-    classes = rng.randint(3, 5)
-    scores = [[round(rng.uniform(-3, 3), 2) for _ in range(classes)] for _ in range(rng.randint(4, 8))]
-    return {"classes": classes, "label": rng.randrange(classes), "scores": scores,
-            "labels": [rng.randrange(classes) for _ in scores]}
+    classes = rng.randint(5, 7)
+    # each sample's true class by its rank (0 = largest score): the rank-0 samples outnumber the
+    # last-ranked ones, so ranking upwards never scores like ranking downwards
+    ranks = [0, 0, 0, 1, 2, classes - 1] + [rng.choice([0, 1, 2]) for _ in range(rng.randint(2, 6))]
+    rng.shuffle(ranks)
+    scores, labels = [], []
+    for rank in ranks:
+        row = [v / 10 for v in rng.sample(range(-40, 40), classes)]  # distinct: no ties
+        scores.append(row)
+        labels.append(sorted(range(classes), key=lambda j: -row[j])[rank])
+    return {"scores": scores, "labels": labels, "k": rng.randint(2, 3), "classes": classes}
 
 
-@onehot.probe
-def _(got, case, one_hot, accuracy_one_hot):
-    got["one_hot"] = list(one_hot(case["label"], case["classes"]))
+@topk.probe
+def _(got, case, top_k_accuracy):
+    got["k1"] = top_k_accuracy(case["scores"], case["labels"], 1)
 
 
-@onehot.probe
-def _(got, case, one_hot, accuracy_one_hot):
-    targets = [[1 if k == label else 0 for k in range(case["classes"])] for label in case["labels"]]
-    got["accuracy"] = accuracy_one_hot(case["scores"], targets)
+@topk.probe
+def _(got, case, top_k_accuracy):
+    got["k"] = top_k_accuracy(case["scores"], case["labels"], case["k"])
 
 
-@onehot.test("one_hot(label, classes)")
+@topk.probe
+def _(got, case, top_k_accuracy):
+    got["all"] = top_k_accuracy(case["scores"], case["labels"], case["classes"])
+
+
+def _topk_diagnosis(case, got_value, k):
+    scores, labels, n = case["scores"], case["labels"], len(case["labels"])
+    right = _top_k(scores, labels, k)
+    if close(got_value, right):
+        return
+    if close(got_value, n * right):
+        raise Fail("your answer is a count, not a fraction: it is n times too big", f"k={k}")
+    lowest = sum(label in sorted(range(len(row)), key=lambda j: row[j])[:k] for row, label in zip(scores, labels)) / n
+    if close(got_value, lowest):
+        raise Fail("you counted the true class when it is among the k SMALLEST scores: rank from the largest "
+                   "score down", f"k={k}")
+    if close(got_value, _top_k(scores, labels, k - 1)):
+        raise Fail("you took k - 1 positions, not k: with k = 1 a sample counts when its true class has the "
+                   "largest score", f"k={k}")
+    if k > 1 and close(got_value, _top_k(scores, labels, 1)):
+        raise Fail("your answer does not change with k: you still compare with the single largest score only "
+                   "(a sample whose true class comes second must count for k >= 2)", f"k={k}")
+
+
+@topk.test("k = 1 is the ordinary accuracy")
 def _(case, got):
-    expected = [1 if k == case["label"] else 0 for k in range(case["classes"])]
-    expect_equal(got["one_hot"], expected, "a list of `classes` numbers: 1 at position `label`, 0 everywhere else",
-                 f"one_hot({case['label']}, {case['classes']})")
+    _topk_diagnosis(case, got["k1"], 1)
+    expect(got["k1"], _top_k(case["scores"], case["labels"], 1), "with k = 1 a sample counts only when its "
+           "true class has the largest score", "top_k_accuracy(..., k=1)")
 
 
-@onehot.test("accuracy against one-hot targets")
+@topk.test("k = 2 or 3 counts the runners-up", points=2)
 def _(case, got):
-    right = sum(row.index(max(row)) == label for row, label in zip(case["scores"], case["labels"]))
-    expect(got["accuracy"], right / len(case["labels"]), "a sample is right when the position of its largest "
-           "score is the position of the 1 in its target; return the fraction of such samples",
-           f"accuracy_one_hot({case['scores']}, one-hot of {case['labels']})")
+    k = case["k"]
+    _topk_diagnosis(case, got["k"], k)
+    expect(got["k"], _top_k(case["scores"], case["labels"], k), "a sample counts when its true class is among "
+           "its k largest scores", f"top_k_accuracy(..., k={k})")
+
+
+@topk.test("k = number of classes")
+def _(case, got):
+    _topk_diagnosis(case, got["all"], case["classes"])
+    if not close(got["all"], 1.0):
+        raise Fail("when k is the number of classes every sample must count (the answer is certain); yours "
+                   "does not", f"got {got['all']} for k = {case['classes']}")
 
 
 # ----------------------------------------------------------------------
-likelihood = Exercise("9.2", "cross-entropy from the likelihood", uses=("cross_entropy_from_probabilities",))
+weighted = Exercise("9.2", "class-weighted cross-entropy", uses=("weighted_cross_entropy",))
+
+
+def _weighted_ce(probabilities, labels, weights):
+    total = sum(weights[c] * -math.log(row[c]) for row, c in zip(probabilities, labels))
+    return total / sum(weights[c] for c in labels)
 
 
 def _random_distribution(rng, classes):
@@ -58,103 +109,215 @@ def _random_distribution(rng, classes):
     return [w / sum(weights) for w in weights]
 
 
-@likelihood.cases
+@weighted.cases
 def _(rng):
-    small = [_random_distribution(rng, 3) for _ in range(rng.randint(3, 6))]
-    p = round(rng.uniform(0.2, 0.6), 3)
-    return {"small": small, "small_labels": [rng.randrange(3) for _ in small],
-            "many": 3000, "p_true": p}
+    small = [_random_distribution(rng, 3) for _ in range(rng.randint(5, 8))]
+    labels = [0, 1, 2] + [rng.randrange(3) for _ in small[3:]]
+    weights = [round(rng.uniform(2, 6), 2), round(rng.uniform(0.3, 1), 2), round(rng.uniform(1.2, 3), 2)]
+    p, q = round(rng.uniform(0.2, 0.6), 3), round(rng.uniform(0.05, 0.15), 3)
+    many = [[p, (1 - p) / 2, (1 - p) / 2], [(1 - q) / 2, (1 - q) / 2, q]] * 1500  # 3,000 samples
+    return {"small": small, "labels": labels, "weights": weights, "many": many, "many_labels": [0, 2] * 1500}
 
 
-@likelihood.probe
-def _(got, case, cross_entropy_from_probabilities):
-    got["small"] = cross_entropy_from_probabilities(case["small"], case["small_labels"])
+@weighted.probe
+def _(got, case, weighted_cross_entropy):
+    got["small"] = weighted_cross_entropy(case["small"], case["labels"], case["weights"])
 
 
-@likelihood.probe
-def _(got, case, cross_entropy_from_probabilities):
-    p = case["p_true"]
-    rows = [[p, (1 - p) / 2, (1 - p) / 2]] * case["many"]
-    got["many"] = cross_entropy_from_probabilities(rows, [0] * case["many"])
+@weighted.probe
+def _(got, case, weighted_cross_entropy):
+    got["ones"] = weighted_cross_entropy(case["small"], case["labels"], [1.0, 1.0, 1.0])
 
 
-@likelihood.test("a few samples")
+@weighted.probe
+def _(got, case, weighted_cross_entropy):
+    got["scaled"] = weighted_cross_entropy(case["small"], case["labels"], [10 * w for w in case["weights"]])
+
+
+@weighted.probe
+def _(got, case, weighted_cross_entropy):
+    got["many"] = weighted_cross_entropy(case["many"], case["many_labels"], case["weights"])
+
+
+def _plain_ce(probabilities, labels):
+    return -sum(math.log(row[c]) for row, c in zip(probabilities, labels)) / len(labels)
+
+
+def _weighted_diagnosis(got_value, probabilities, labels, weights, what):
+    right = _weighted_ce(probabilities, labels, weights)
+    if close(got_value, right):
+        return
+    n = len(labels)
+    total = sum(weights[c] * -math.log(row[c]) for row, c in zip(probabilities, labels))
+    if close(got_value, total):
+        raise Fail("you summed the weighted losses but did not divide", what)
+    if close(got_value, total / n):
+        raise Fail("your loss grows when every weight grows (you divided by the number of samples): a weighted "
+                   "mean must not change when all the weights are multiplied by the same number", what)
+    if close(got_value, total / sum(weights)):
+        raise Fail("you normalised by the class weights counted once per class; but each SAMPLE brings its "
+                   "weight, so a class with many samples counts many times", what)
+    if close(got_value, _plain_ce(probabilities, labels)):
+        raise Fail("the weights have no effect on your answer: each sample's loss is weighted by the weight "
+                   "of ITS true class", what)
+
+
+@weighted.test("all weights 1: the plain cross-entropy")
 def _(case, got):
-    n = len(case["small"])
-    expected = -sum(math.log(row[c]) for row, c in zip(case["small"], case["small_labels"])) / n
-    if close(got["small"], n * expected):
-        raise Fail("your answer is exactly n times too big: you summed over the samples but did not divide by "
-                   "their number (cross-entropy is a mean)", f"cross-entropy of {n} samples")
-    expect(got["small"], expected, "take the probability each sample gives its TRUE class, then: log, sum, "
-           "negate, divide by the number of samples", f"cross-entropy of {len(case['small'])} samples")
+    n = len(case["labels"])
+    _weighted_diagnosis(got["ones"], case["small"], case["labels"], [1.0, 1.0, 1.0], f"{n} samples, weights 1")
+    expect(got["ones"], _plain_ce(case["small"], case["labels"]), "with every weight 1 this must be the "
+           "lecture's cross-entropy: take each sample's probability of its TRUE class",
+           f"{n} samples, weights [1, 1, 1]")
 
 
-@likelihood.test("3,000 samples: no underflow", points=2)
+@weighted.test("the weights change the answer", points=2)
+def _(case, got):
+    probabilities, labels, weights = case["small"], case["labels"], case["weights"]
+    _weighted_diagnosis(got["small"], probabilities, labels, weights, f"weights {weights}")
+    expect(got["small"], _weighted_ce(probabilities, labels, weights), "weight each sample by the weight of "
+           "its own true class (the weights are indexed by class, not by sample)", f"weights {weights}")
+
+
+@weighted.test("scaling every weight by 10 changes nothing")
+def _(case, got):
+    if not close(got["scaled"], got["small"]):
+        raise Fail("multiplying every weight by 10 changed your loss: only the weights' ratios should matter, "
+                   "so normalise", "weights times 10")
+
+
+@weighted.test("3,000 samples: no underflow")
 def _(case, got):
     if "many" not in got and any(e.get("error") in ("ValueError", "ZeroDivisionError") for e in got.errors):
-        raise Fail("the product of 3,000 probabilities underflows to 0.0: add their logs instead of "
-                   "multiplying them")
-    if close(got["many"], -case["many"] * math.log(case["p_true"])):
-        raise Fail("your answer is exactly 3,000 times too big: you summed over the samples but did not divide "
-                   "by their number", f"3,000 samples that each give the true class {case['p_true']}")
-    expect(got["many"], -math.log(case["p_true"]), "for many samples the answer is off: work with the logs "
-           "of the probabilities, never with their product",
-           f"3,000 samples that each give the true class {case['p_true']}")
+        raise Fail("for 3,000 samples your code fails: a product of 3,000 probabilities underflows to 0.0; "
+                   "add logs instead")
+    _weighted_diagnosis(got["many"], case["many"], case["many_labels"], case["weights"], "3,000 samples")
+    expect(got["many"], _weighted_ce(case["many"], case["many_labels"], case["weights"]), "for many samples the "
+           "answer is off: work with the logs of the probabilities, never with their product", "3,000 samples")
 
 
 # ----------------------------------------------------------------------
-lse = Exercise("9.3", "log-sum-exp on Values", uses=("logsumexp",))
+temperature = Exercise("9.3", "softmax with a temperature", uses=("softmax_t",))
 
 
-@lse.cases
+def _softmax_t(logits, T):
+    return _softmax([z / T for z in logits])
+
+
+@temperature.cases
 def _(rng):
-    return {"small": [round(rng.uniform(-3, 3), 3) for _ in range(rng.randint(2, 5))],
-            "huge": [round(rng.uniform(900, 1000), 2) for _ in range(3)] + [round(rng.uniform(-10, 0), 2)]}
+    small = [round(rng.uniform(-3, 3), 2) for _ in range(3)] + [round(rng.uniform(1.5, 3), 2)]
+    while len(set(small)) < 4:
+        small = [round(rng.uniform(-3, 3), 2) for _ in range(3)] + [round(rng.uniform(1.5, 3), 2)]
+    rng.shuffle(small)
+    return {"small": small, "T": round(rng.uniform(2.5, 4), 2),
+            "huge": [round(rng.uniform(1000, 1100), 2) for _ in range(3)] + [round(rng.uniform(-5, 5), 2)]}
 
 
-@lse.probe
-def _(got, case, logsumexp):
+def _run_t(softmax_t, Value, logits, T):
+    zs = [Value(z) for z in logits]
+    ps = list(softmax_t(zs, T))
+    return zs, ps
+
+
+@temperature.probe
+def _(got, case, softmax_t):
     from micrograd_course.engine import Value
 
-    zs = [Value(z) for z in case["small"]]
-    out = logsumexp(zs)
-    out.backward()
-    got["small"], got["grads"] = out.data, [z.grad for z in zs]
+    zs, ps = _run_t(softmax_t, Value, case["small"], case["T"])
+    got["T"] = [p.data for p in ps]
+    ps[0].backward()
+    got["grads"] = [z.grad for z in zs]
 
 
-@lse.probe
-def _(got, case, logsumexp):
+@temperature.probe
+def _(got, case, softmax_t):
     from micrograd_course.engine import Value
 
-    got["huge"] = logsumexp([Value(z) for z in case["huge"]]).data
+    got["T1"] = [p.data for p in _run_t(softmax_t, Value, case["small"], 1.0)[1]]
 
 
-def _logsumexp(logits):
-    m = max(logits)
-    return m + math.log(sum(math.exp(z - m) for z in logits))
+@temperature.probe
+def _(got, case, softmax_t):
+    from micrograd_course.engine import Value
+
+    got["cold"] = [p.data for p in _run_t(softmax_t, Value, case["small"], 0.001)[1]]
+    got["hot"] = [p.data for p in _run_t(softmax_t, Value, case["small"], 1e6)[1]]
 
 
-@lse.test("the value ln(sum of e^z)")
+@temperature.probe
+def _(got, case, softmax_t):
+    from micrograd_course.engine import Value
+
+    got["huge"] = [p.data for p in _run_t(softmax_t, Value, case["huge"], 1.0)[1]]
+
+
+def _all_close(got, want):
+    return isinstance(got, list) and len(got) == len(want) and all(close(g, w) for g, w in zip(got, want))
+
+
+@temperature.test("T = 1 is the ordinary softmax")
 def _(case, got):
-    expect(got["small"], _logsumexp(case["small"]), "exponentiate each logit, add them up, take the log",
-           f"logsumexp({case['small']})")
+    if not _all_close(got["T1"], _softmax(case["small"])):
+        if isinstance(got["T1"], list) and got["T1"] and not close(sum(got["T1"]), 1.0):
+            raise Fail("your probabilities do not add up to 1: divide each exponential by their sum",
+                       f"sum {sum(got['T1']):.6g}")
+        raise Fail("with T = 1 this must be the lecture's softmax", f"softmax_t({case['small']}, 1)")
 
 
-@lse.test("no overflow near 1000")
+@temperature.test("T = 2.5 to 4 flattens the distribution")
 def _(case, got):
-    overflowed = any(e.get("error") == "OverflowError" for e in got.errors) if "huge" not in got \
-        else not (isinstance(got["huge"], float) and math.isfinite(got["huge"]))
-    if overflowed:
-        raise Fail("exp(1000) overflowed: pull the largest logit m out first, ln sum e^z = m + ln sum e^(z - m)")
-    expect(got["huge"], _logsumexp(case["huge"]), "subtract the largest logit m inside, add it back outside",
-           f"logsumexp({case['huge']})")
+    logits, T = case["small"], case["T"]
+    if _all_close(got["T"], _softmax([z * T for z in logits])):
+        raise Fail("with T > 1 your distribution got SHARPER: a high temperature must make the classes "
+                   "more alike, so the logits should shrink, not grow", f"T={T}")
+    if not _all_close(got["T"], _softmax_t(logits, T)):
+        raise Fail("with T > 1 the probabilities are off: each logit is scaled by the temperature before "
+                   "the softmax", f"softmax_t({logits}, {T})")
 
 
-@lse.test("its gradient is the softmax")
+@temperature.test("T -> 0 and T -> infinity")
 def _(case, got):
-    for k, (g, p) in enumerate(zip(got["grads"], _softmax(case["small"]))):
-        expect(g, p, "build the result from Value operations (m may be a plain number) so backward() reaches "
-               "every logit", f"d logsumexp / d z[{k}] for {case['small']}")
+    logits = case["small"]
+    top = logits.index(max(logits))
+    cold = got["cold"] if "cold" in got else None
+    if cold is None and any(e.get("error") == "OverflowError" for e in got.errors) or \
+            isinstance(cold, list) and not all(isinstance(p, float) and math.isfinite(p) for p in cold):
+        raise Fail("at a tiny T your code overflows (or gives nan): dividing by T = 0.001 makes the numbers you "
+                   "exponentiate huge, so the shift must be the largest of THOSE numbers")
+    if _all_close(cold, [1 / len(logits)] * len(logits)):
+        raise Fail("your temperature acts the wrong way round: at a tiny T you get equal probabilities, which "
+                   "belong to a huge T", "T=0.001")
+    if not _all_close(got["cold"], [1.0 if k == top else 0.0 for k in range(len(logits))]):
+        raise Fail("at a tiny temperature the softmax must become the argmax (all probability on the largest "
+                   "logit); yours does not", "T=0.001")
+    if not _all_close(got["hot"], [1 / len(logits)] * len(logits)):
+        raise Fail("at a huge temperature every class must get nearly the same probability; yours do not",
+                   "T=1e6")
+
+
+@temperature.test("logits of 1000 or more do not overflow")
+def _(case, got):
+    if "huge" not in got or not all(isinstance(p, float) and math.isfinite(p) for p in got["huge"]):
+        raise Fail("logits above 1000 overflowed (or gave nan): e^1000 is too big for a float; the softmax "
+                   "does not change when you shift every logit by the same number, so shift first",
+                   f"logits {case['huge']}")
+    if not _all_close(got["huge"], _softmax(case["huge"])):
+        raise Fail("for logits above 1000 the probabilities are off: shift every logit by the same number",
+                   f"logits {case['huge']}")
+
+
+@temperature.test("built from Values: backward() works")
+def _(case, got):
+    logits, T = case["small"], case["T"]
+    if not _all_close(got["T"], _softmax_t(logits, T)):
+        raise Fail("the probabilities at this T are wrong (see above), so their gradient is too: fix that first")
+    p = _softmax_t(logits, T)
+    for k, g in enumerate(got["grads"]):
+        want = p[0] * ((1 if k == 0 else 0) - p[k]) / T
+        expect(g, want, "the gradient of p[0] is off: build the probabilities from Value operations (the "
+               "shift may be a plain number), so backward() reaches every logit",
+               f"d p[0] / d z[{k}] at T={T}")
 
 
 # ----------------------------------------------------------------------
@@ -197,52 +360,106 @@ def _(case, got):
 
 
 # ----------------------------------------------------------------------
-def _softmax_regression_step(W, x, label, lr):
-    p = _softmax([sum(w * xi for w, xi in zip(row, x)) for row in W])
-    return [[w - lr * (p[k] - (1 if k == label else 0)) * xi for w, xi in zip(row, x)] for k, row in enumerate(W)]
+smoothing = Exercise("9.5", "label-smoothed cross-entropy", uses=("smoothed_cross_entropy",))
 
 
-regression = Exercise("9.5", "one step of softmax regression by hand", uses=("softmax_regression_step",))
+def _smoothed_ce(logits, label, eps):
+    K = len(logits)
+    p = _softmax(logits)
+    q = [(1 - eps) * (k == label) + eps / K for k in range(K)]
+    return -sum(qk * math.log(pk) for qk, pk in zip(q, p))
 
 
-@regression.cases
+@smoothing.cases
 def _(rng):
-    classes, inputs = rng.randint(3, 4), 3
-    W = [[round(rng.uniform(-1, 1), 3) for _ in range(inputs)] for _ in range(classes)]
-    x = [round(rng.uniform(-2, 2), 3) for _ in range(inputs - 1)] + [1.0]  # the last input is the bias's 1
-    return {"W": W, "x": x, "label": rng.randrange(classes), "lr": round(rng.uniform(0.1, 1), 2)}
+    K = rng.randint(3, 5)
+    logits = [round(rng.uniform(-3, 3), 2) for _ in range(K)]
+    return {"logits": logits, "label": rng.randrange(K), "eps": round(rng.uniform(0.1, 0.3), 2),
+            "huge": [round(rng.uniform(1000, 1200), 1) for _ in range(K)], "huge_label": rng.randrange(K)}
 
 
-@regression.probe
-def _(got, case, softmax_regression_step):
-    W = [list(row) for row in case["W"]]
-    got["W"] = [list(row) for row in softmax_regression_step(W, case["x"], case["label"], case["lr"])]
+@smoothing.probe
+def _(got, case, smoothed_cross_entropy):
+    from micrograd_course.engine import Value
+
+    zs = [Value(z) for z in case["logits"]]
+    loss = smoothed_cross_entropy(zs, case["label"], case["eps"])
+    loss.backward()
+    got["loss"], got["grads"] = loss.data, [z.grad for z in zs]
 
 
-def _rows(case, got, true_class):
-    expected = _softmax_regression_step(case["W"], case["x"], case["label"], case["lr"])
-    if not (isinstance(got["W"], list) and len(got["W"]) == len(expected)):
-        raise Fail("return the new weights as a list with one row per class")
-    for k, (row, want) in enumerate(zip(got["W"], expected)):
-        if (k == case["label"]) == true_class:
-            for j, (g, e) in enumerate(zip(row, want)):
-                yield k, j, g, e
+@smoothing.probe
+def _(got, case, smoothed_cross_entropy):
+    from micrograd_course.engine import Value
+
+    got["eps0"] = smoothed_cross_entropy([Value(z) for z in case["logits"]], case["label"], 0.0).data
 
 
-@regression.test("the true class's row moves towards x")
+@smoothing.probe
+def _(got, case, smoothed_cross_entropy):
+    from micrograd_course.engine import Value
+
+    got["huge"] = smoothed_cross_entropy([Value(z) for z in case["huge"]], case["huge_label"], case["eps"]).data
+
+
+@smoothing.test("eps = 0 is the ordinary cross-entropy")
 def _(case, got):
-    for k, j, g, e in _rows(case, got, True):
-        expect(g, e, "the true class's row moves the wrong way or by the wrong amount: after the step its score "
-               "must be higher; use the lecture's gradient of the loss with respect to the scores, times x",
-               f"new W[{k}][{j}] (true class) for W={case['W']}, x={case['x']}, lr={case['lr']}")
+    plain = _smoothed_ce(case["logits"], case["label"], 0.0)
+    if close(got["eps0"], -plain):
+        raise Fail("your loss has the wrong sign: it must be positive, and smaller when the true class is likely")
+    expect(got["eps0"], plain, "with eps = 0 this must be the lecture's cross-entropy of one sample",
+           f"logits {case['logits']}, label {case['label']}")
 
 
-@regression.test("the other rows move away from x")
+@smoothing.test("eps > 0: the smoothed target", points=2)
 def _(case, got):
-    for k, j, g, e in _rows(case, got, False):
-        if g == case["W"][k][j] != e:
-            raise Fail("every other class's row was left as it was: each had some probability, so each moves too "
-                       "(away from x)", f"new W[{k}][{j}] for W={case['W']}, x={case['x']}, label={case['label']}")
-        expect(g, e, "every other class's row must move away from x, by more the more probability it had; "
-               "take the probabilities from the weights BEFORE any row changes",
-               f"new W[{k}][{j}] for W={case['W']}, x={case['x']}, label={case['label']}, lr={case['lr']}")
+    logits, label, eps = case["logits"], case["label"], case["eps"]
+    K = len(logits)
+    p = _softmax(logits)
+    logp = [math.log(v) for v in p]
+    if close(got["loss"], _smoothed_ce(logits, label, 0.0)):
+        raise Fail("eps has no effect on your loss: part of the target's weight must move from the true class "
+                   "to all classes")
+    # eps/K only on the wrong classes: the target no longer sums to 1
+    if close(got["loss"], -((1 - eps) * logp[label] + sum(eps / K * logp[k] for k in range(K) if k != label))):
+        raise Fail("your target does not add up to 1: every class, the true one included, gets an equal share "
+                   "of eps")
+    if close(got["loss"], -((1 - eps) * logp[label] + sum(eps / (K - 1) * logp[k] for k in range(K) if k != label))):
+        raise Fail("you spread eps over the other classes only; in this exercise every class, the true one "
+                   "included, gets an equal share of it")
+    if close(got["loss"], -((1 - eps) * logp[label] + sum(eps * logp[k] for k in range(K)))):
+        raise Fail("your target adds up to more than 1: eps must be shared out among the classes, not given "
+                   "to each")
+    expect(got["loss"], _smoothed_ce(logits, label, eps), "the loss is off: it is the cross-entropy against "
+           "the smoothed target, a mix of the one-hot target and the uniform one",
+           f"logits {logits}, label {label}, eps {eps}")
+
+
+def _loss_right(case, got):
+    return close(got["loss"], _smoothed_ce(case["logits"], case["label"], case["eps"]))
+
+
+@smoothing.test("its gradient")
+def _(case, got):
+    logits, label, eps = case["logits"], case["label"], case["eps"]
+    if not _loss_right(case, got):
+        raise Fail("the loss for eps > 0 is wrong (see above), so its gradient is too: fix that first")
+    K = len(logits)
+    p = _softmax(logits)
+    for k, g in enumerate(got["grads"]):
+        want = p[k] - ((1 - eps) * (k == label) + eps / K)
+        expect(g, want, "the loss is right but its gradient is off: build the loss from Value "
+               "operations so backward() reaches every logit", f"d loss / d z[{k}]")
+
+
+@smoothing.test("logits of 1000 or more do not overflow")
+def _(case, got):
+    want = _smoothed_ce(case["huge"], case["huge_label"], case["eps"])
+    if "huge" not in got or not (isinstance(got["huge"], float) and math.isfinite(got["huge"])):
+        raise Fail("logits above 1000 overflowed (or gave nan): never exponentiate a logit that large; the "
+                   "log of a softmax can be written with log-sum-exp and the largest logit pulled out",
+                   f"logits {case['huge']}")
+    if not _loss_right(case, got):
+        raise Fail("the loss for eps > 0 is wrong (see above): fix that first")
+    expect(got["huge"], want, "for logits above 1000 your loss is off: shift every logit by the largest one",
+           f"logits {case['huge']}, label {case['huge_label']}")
