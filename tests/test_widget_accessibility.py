@@ -5,9 +5,8 @@ Voila page. On each, axe-core 4.11 runs in Chromium and the test fails on
 any serious or critical violation, naming the rule and the elements. A second
 test works each explorer with the keyboard only (Tab to a control, arrow keys
 on sliders, Enter or Space on buttons) and checks that its readout changes.
-A third serves the pages in JupyterLab's dark theme and checks that every plot
-and graph drawing keeps an opaque light background, so its black text stays
-readable. Screenshots (light and dark) go to test-artifacts/.
+tests/test_widget_dark_theme.py does the same in JupyterLab's dark theme.
+Screenshots go to test-artifacts/.
 
 axe-core comes from the npm registry (`npm pack axe-core@4.11.0`), fetched once
 into .cache/axe/ and read from the tarball; nothing is vendored.
@@ -15,7 +14,6 @@ into .cache/axe/ and read from the tarball; nothing is vendored.
 Needs what tests/test_browser.py needs, and skips in the same way without it.
 """
 
-import io
 import pathlib
 import shutil
 import subprocess
@@ -23,7 +21,7 @@ import tarfile
 
 import pytest
 
-from test_browser import ARTIFACTS, WAIT, screenshot, voila_page
+from test_browser import WAIT, screenshot, voila_page
 
 AXE_VERSION = "4.11.0"
 CACHE = pathlib.Path(__file__).resolve().parent.parent / ".cache" / "axe"
@@ -145,8 +143,7 @@ def plot_changes(page, widget, keys):
 def drive_derivative(page):
     tab_to(page, ".mgc-derivative-explorer-x .noUi-handle")
     changes(page, ".mgc-derivative-explorer td[data-name='x']", ["ArrowRight"] * 3)
-    page.keyboard.press("Tab")  # the next control is h
-    assert page.evaluate("() => !!document.activeElement.closest('.mgc-derivative-explorer-h')")
+    tab_to(page, ".mgc-derivative-explorer-h .noUi-handle", limit=3)  # the next control (past x's readout)
     before, after = changes(page, ".mgc-derivative-explorer td[data-name='h']", ["ArrowLeft"])
     assert float(after) < float(before)
 
@@ -202,40 +199,3 @@ def test_every_control_works_with_the_keyboard_alone(widget_page):
     page.locator("body").focus()
     KEYBOARD[name](page)
     screenshot(page, f"keyboard-{name}.png")
-
-
-# ---------------------------------------------------------------- the dark theme
-
-@pytest.fixture(scope="module", params=list(PAGES))
-def dark_page(request, tmp_path_factory):
-    name = request.param
-    cells, ready = PAGES[name]
-    with voila_page(tmp_path_factory.mktemp(f"voila-dark-{name}"), cells, {"width": 1400, "height": 1000},
-                    [ready], args=["--theme=dark"]) as page:
-        page.wait_for_timeout(500)
-        yield name, page
-
-
-def lightness(png):
-    """The mean grey level (0-255) of each corner's 4x4 pixels of a screenshot."""
-    PIL = pytest.importorskip("PIL.Image")
-    image = PIL.open(io.BytesIO(png)).convert("L")
-    w, h = image.size
-    corners = [(1, 1), (w - 5, 1), (1, h - 5), (w - 5, h - 5)]
-    return [sum(image.getpixel((x + i, y + j)) for i in range(4) for j in range(4)) / 16 for x, y in corners]
-
-
-def test_plots_and_graphs_keep_an_opaque_light_background_in_the_dark_theme(dark_page, axe_source):
-    name, page = dark_page
-    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
-    page_grey = lightness(page.screenshot(clip={"x": 0, "y": 0, "width": 20, "height": 20}))[0]
-    assert page_grey < 80, f"the page is not dark ({background}): was the theme applied?"
-    pictures = page.locator("img.mgc-plot, .mgc-graph > svg, .mgc-draw-digit canvas").all()
-    assert pictures or name == "digit_canvas", "no plot or graph on the page"
-    for picture in pictures:
-        picture.scroll_into_view_if_needed()
-        corners = lightness(picture.screenshot())
-        assert min(corners) > 200, f"{name}: a picture's corners are dark {corners}: its background is transparent"
-    screenshot(page, f"dark-{name}.png")
-    violations = axe_violations(page, axe_source)
-    assert violations == [], f"axe-core on the {name} page in the dark theme:\n" + describe(violations)
