@@ -83,7 +83,7 @@ def free_port():
 
 
 @contextlib.contextmanager
-def voila_server(notebook, state_dir):
+def voila_server(notebook, state_dir, args=()):
     port = free_port()
     env = dict(os.environ, HOME=str(state_dir), JUPYTER_CONFIG_DIR=str(state_dir / "config"),
                JUPYTER_DATA_DIR=str(state_dir / "data"), JUPYTER_RUNTIME_DIR=str(state_dir / "runtime"),
@@ -91,7 +91,7 @@ def voila_server(notebook, state_dir):
     log = open(state_dir / "voila.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-         "--Voila.ip=127.0.0.1", "--Voila.token=", "--Voila.port_retries=0"],
+         "--Voila.ip=127.0.0.1", "--Voila.token=", "--Voila.port_retries=0", *args],
         stdout=log, stderr=subprocess.STDOUT, env=env, cwd=notebook.parent)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -116,15 +116,16 @@ def voila_server(notebook, state_dir):
 
 
 @contextlib.contextmanager
-def voila_page(folder, cells, viewport, ready):
+def voila_page(folder, cells, viewport, ready, args=()):
     """Voila serving a notebook of ``cells`` from ``folder``, open in Chromium; yields the page
-    once every selector in ``ready`` is on it. Requests that leave this machine are blocked."""
+    once every selector in ``ready`` is on it. Requests that leave this machine are blocked.
+    ``args`` go to voila (e.g. ``["--theme=dark"]``)."""
     notebook = folder / "page.ipynb"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebook)
     ARTIFACTS.mkdir(exist_ok=True)
-    with voila_server(notebook, folder) as url, sync_api.sync_playwright() as p:
+    with voila_server(notebook, folder, args) as url, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, chromium_sandbox=False)
         try:
             page = browser.new_page(viewport=viewport)

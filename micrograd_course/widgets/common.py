@@ -13,7 +13,9 @@ import functools
 import html
 import io
 import math
+import pathlib
 
+import anywidget
 import ipywidgets as widgets
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -138,18 +140,27 @@ def shows_errors(method):
         except Exception as error:
             message = f"{type(error).__name__}: {error}"
             self.errors.append(message)
-            self.error_note.value = (f"<span style='color:#b00020'>The widget hit an error and its picture may be "
+            self.error_note.value = (f"<span style='color:var(--jp-error-color1,#b00020)'>The widget hit an error and its picture may be "
                                      f"out of date: {html.escape(message)}</span>")
             self.error_note.layout.display = None
             raise
     return guarded
 
 
-def mark(widget, name, **controls):
-    """CSS classes for a widget and its controls (mgc-NAME, mgc-NAME-CONTROL), for styling and browser tests."""
+def mark(widget, name, live=(), **controls):
+    """CSS classes for a widget and its controls (mgc-NAME, mgc-NAME-CONTROL), for styling and browser tests.
+
+    ``live`` are the readouts that change as the controls move: they become polite
+    aria-live regions, so a screen reader announces the new numbers. A widget with
+    sliders gets a SliderNames helper, which names each slider's handle after its label.
+    """
     widget.add_class(f"mgc-{name}")
     for control_name, control in controls.items():
         control.add_class(f"mgc-{name}-{control_name}")
+    for readout in live:
+        readout.add_class("mgc-live")
+    if live or any(isinstance(c, SLIDERS) for c in controls.values()):
+        with_slider_names(widget)
 
 
 def _numbers(values):
@@ -272,3 +283,25 @@ def strong_button(description, kind):
     button.style.button_color = BUTTON_COLOURS[kind]
     button.style.text_color = "white"
     return button
+
+
+SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider)
+
+
+class SliderNames(anywidget.AnyWidget):
+    """An invisible helper that names every slider handle on the page after its label.
+
+    ipywidgets 8's slider handle (a noUiSlider div with role="slider") has no
+    accessible name; ``slider_names.js`` copies the visible label onto it as
+    ``aria-label`` and the readout as ``aria-valuetext`` (a log slider's handle
+    otherwise reports the exponent). It also makes every element with the
+    class ``mgc-live`` a polite aria-live region. One per page would do; each
+    explorer carries one so that it works on its own.
+    """
+    _esm = pathlib.Path(__file__).with_name("slider_names.js")
+
+
+def with_slider_names(widget):
+    """Put a SliderNames helper beside the widget's first child (its title), keeping the children's order."""
+    title, *rest = widget.children
+    widget.children = (widgets.HBox([title, SliderNames()]), *rest)

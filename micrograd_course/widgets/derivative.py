@@ -48,7 +48,7 @@ class DerivativeExplorer(widgets.VBox):
         title = widgets.HTML(f"<b>Derivative explorer</b>: {html.escape(name)}")
         sliders = widgets.HBox([self.x_slider, self.h_slider], layout={"flex_flow": "row wrap"})
         super().__init__([title, sliders, self.readout, self.plot])
-        mark(self, "derivative-explorer", x=self.x_slider, h=self.h_slider)
+        mark(self, "derivative-explorer", live=(self.readout,), x=self.x_slider, h=self.h_slider)
         self.x_slider.observe(self._update, names="value")
         self.h_slider.observe(self._update, names="value")
         self._update()

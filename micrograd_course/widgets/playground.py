@@ -262,7 +262,7 @@ class TrainingPlayground(widgets.VBox):
         ])
         super().__init__([widgets.HTML("<b>Training playground</b>"), controls, self.status, self.plot,
                           self.neurons.widget])
-        mark(self, "playground", dataset=self.dataset, noise=self.noise, hidden=self.hidden,
+        mark(self, "playground", live=(self.status,), dataset=self.dataset, noise=self.noise, hidden=self.hidden,
              activation=self.activation, lr=self.lr, l2=self.l2, use_l2=self.use_l2, batch=self.batch_size,
              seed=self.seed, train=self.train_button, step=self.step_button, reset=self.reset_button,
              status=self.status, show_neurons=self.show_neurons)
@@ -288,7 +288,7 @@ class TrainingPlayground(widgets.VBox):
         except ValueError as error:
             self.model = None
             self.train_button.disabled = self.step_button.disabled = True
-            self.status.value = f'<span style="color:#b00" data-name="error">{html.escape(str(error))}</span>'
+            self.status.value = f'<span style="color:var(--jp-error-color1,#b00)" data-name="error">{html.escape(str(error))}</span>'
             self._draw_nothing()
             return
         self.train_button.disabled = self.step_button.disabled = False
@@ -459,7 +459,7 @@ class TrainingPlayground(widgets.VBox):
     def _update(self):
         train_acc, test_acc = self.accuracies()
         state = "diverged: lower the learning rate and reset" if self.diverged else "ok"
-        colour = "color:#b00;font-weight:bold" if self.diverged else ""
+        colour = "color:var(--jp-error-color1,#b00);font-weight:bold" if self.diverged else ""
         self.status.value = (
             f'<span data-name="steps">{self.steps_done}</span> {"step" if self.steps_done == 1 else "steps"} · '
             f'train loss <span data-name="train_loss">{self.train_losses[-1]:.4g}</span> · '
@@ -469,7 +469,7 @@ class TrainingPlayground(widgets.VBox):
             f'<span style="{colour}"><span data-name="state">{state}</span></span>')
         warning = slow_run_warning(self.step_seconds)
         if warning:
-            self.status.value += f' · <span style="color:#b00020" data-name="warning">{html.escape(warning)}</span>'
+            self.status.value += f' · <span style="color:var(--jp-error-color1,#b00020)" data-name="warning">{html.escape(warning)}</span>'
         self._draw()
 
     def _draw_nothing(self):

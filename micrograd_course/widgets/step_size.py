@@ -168,7 +168,7 @@ class StepSizeExplorer(widgets.VBox):
             self.problem,
             widgets.HBox([self.lr_slider, self.steps_slider], layout={"flex_flow": "row wrap"}),
             self.readout, self.error_note, self.plot])
-        mark(self, "step-size-explorer", problem=self.problem, lr=self.lr_slider, steps=self.steps_slider)
+        mark(self, "step-size-explorer", live=(self.readout,), problem=self.problem, lr=self.lr_slider, steps=self.steps_slider)
         for control in (self.problem, self.lr_slider, self.steps_slider):
             control.observe(self._update, names="value")
         self._update()

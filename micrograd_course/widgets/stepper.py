@@ -55,7 +55,7 @@ class BackpropStepper(widgets.VBox):
                          "(unlabelled values are named n1, n2, ... and constants k1, k2, ... in the graph)"),
             widgets.HBox([self.back_button, self.step_button, self.reset_button]),
             self.graph, self.readout])
-        mark(self, "backprop-stepper", back=self.back_button, step=self.step_button,
+        mark(self, "backprop-stepper", live=(self.readout,), back=self.back_button, step=self.step_button,
              reset=self.reset_button, readout=self.readout)
         self.step_button.on_click(lambda _b: self.step())
         self.back_button.on_click(lambda _b: self.back())

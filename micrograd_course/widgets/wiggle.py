@@ -53,7 +53,7 @@ class WiggleExplorer(widgets.VBox):
                 "there; the table's grads are at the base point, so they differ once you nudge."),
                 self.graph]
         super().__init__(children)
-        mark(self, "wiggle-explorer", leaf=self.selected, **{f"h-{n}": s for n, s in self.sliders.items()})
+        mark(self, "wiggle-explorer", live=(self.readout,), leaf=self.selected, **{f"h-{n}": s for n, s in self.sliders.items()})
         for slider in self.sliders.values():
             slider.observe(self._update, names="value")
         self.selected.observe(self._update, names="value")
