@@ -108,3 +108,55 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(site, served, br
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "site-axe-counts.json").write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n")
     assert not failures, f"{len(failures)} serious/critical axe violations:\n" + "\n".join(failures[:40])
+
+
+def test_on_a_phone_the_menu_opens_the_sidebar_and_nothing_scrolls_sideways(site, served, browser):
+    page = new_page(browser, PHONE)
+    page.goto(served + "notebooks/03_manual_backprop.html", wait_until="load", timeout=60_000)
+    sidebar = page.locator("#pst-primary-sidebar, .bd-sidebar-primary").first
+    assert not sidebar.is_visible() or sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0
+    page.locator(".primary-toggle, button[aria-label*='navigation' i]").first.click()
+    page.wait_for_timeout(500)
+    box = sidebar.bounding_box()
+    assert sidebar.is_visible() and box and box["x"] >= -1 and box["width"] > 100, \
+        "the menu button did not open the sidebar at 390 px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "site-phone-390-menu.png"))
+    page.keyboard.press("Escape")
+    problems = []
+    for path in html_pages(site):
+        relative = path.relative_to(site).as_posix()
+        page.goto(served + relative, wait_until="load", timeout=60_000)
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            problems.append(f"{relative}: page is {width[0]} px wide in a {width[1]} px window")
+        cut = page.evaluate("""() => [...document.querySelectorAll('.prev-next-area a')]
+            .filter(a => { const r = a.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; })
+            .map(a => a.textContent.trim().slice(0, 40))""")
+        problems.extend(f"{relative}: Previous/Next cut off: {t}" for t in cut)
+    page.goto(served + "notebooks/03_manual_backprop.html", wait_until="load")
+    page.screenshot(path=str(ARTIFACTS / "site-phone-390.png"))
+    page.close()
+    wide = new_page(browser, DESKTOP)
+    wide.goto(served + "notebooks/03_manual_backprop.html", wait_until="load")
+    wide.screenshot(path=str(ARTIFACTS / "site-desktop-1400.png"))
+    wide.close()
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_images_have_alt_text_and_graph_drawings_scale_to_the_column(site, served, browser):
+    page = new_page(browser, PHONE)
+    missing = []
+    for path in html_pages(site):
+        relative = path.relative_to(site).as_posix()
+        if not relative.startswith("notebooks/"):
+            continue
+        page.goto(served + relative, wait_until="load", timeout=60_000)
+        missing.extend(f"{relative}: {src}" for src in page.evaluate(
+            "() => [...document.querySelectorAll('.cell_output img')].filter(i => !i.alt.trim()).map(i => i.src)"))
+        overflow = page.evaluate("""() => [...document.querySelectorAll('.cell_output img, .cell_output svg')]
+            .filter(e => e.getBoundingClientRect().width > e.closest('.cell_output').getBoundingClientRect().width + 1)
+            .length""")
+        assert overflow == 0, f"{relative}: {overflow} figures are wider than their column at 390 px"
+    page.close()
+    assert not missing, "images without alt text:\n" + "\n".join(missing[:20])
