@@ -15,3 +15,18 @@
             .observe(document.body, {childList: true, subtree: true});
     });
 })();
+
+// On a narrow screen sphinx-book-theme's menu button (in the article header) opens nothing
+// with pydata-sphinx-theme 0.17: only the theme's own navbar button, hidden there, is wired to
+// the sidebar's dialog. Hand each click on the book theme's buttons to that wired button.
+document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.sidebar-toggle:not(.pst-navbar-icon), button.secondary-toggle:not(.pst-navbar-icon)");
+    if (!button) return;
+    var side = button.classList.contains("primary-toggle") ? "primary-toggle" : "secondary-toggle";
+    var wired = document.querySelector("button.pst-navbar-icon." + side);
+    if (wired && wired !== button) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        wired.click();
+    }
+}, true);
