@@ -305,6 +305,7 @@ def write_sources(src, repository_url=None, root=ROOT, cache=None):
         raise SystemExit(f"no lecture notebooks (NN_name.ipynb) in {root / 'notebooks'}")
 
     shutil.copy(HERE / "course_site_ext.py", src)
+    shutil.copytree(HERE / "course_static", src / "course_static", dirs_exist_ok=True)
     (src / "index.md").write_text(home_page((root / "README.md").read_text(), lecture_pages))
     (src / "_toc.yml").write_text(yaml.safe_dump(table_of_contents(lecture_pages), sort_keys=False))
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
