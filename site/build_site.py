@@ -131,7 +131,8 @@ def has_widget(cell):
 
 
 def drop_anywidget_views(nb):
-    """Replace anywidget views (and drop their state): their ES module lives in the kernel's package.
+    """Replace anywidget views (and drop their state and every reference to it): their ES module lives in
+    the kernel's package.
 
     The page's widget manager would look for an "anywidget" module next to the
     page and fail; the view becomes a line of text (the widget note follows it).
@@ -140,6 +141,13 @@ def drop_anywidget_views(nb):
     models = {key for key, model in state.items() if model.get("model_module") == "anywidget"}
     for key in models:
         del state[key]
+    # A box that holds one (the explorers' invisible slider-name helper) would point at a model that
+    # is gone, and the page would fail with "widget model not found": drop it from the box's children.
+    gone = {f"IPY_MODEL_{key}" for key in models}
+    for model in state.values():
+        children = model.get("state", {}).get("children")
+        if isinstance(children, list) and gone.intersection(children):
+            model["state"]["children"] = [child for child in children if child not in gone]
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") in models:
