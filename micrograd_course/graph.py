@@ -10,6 +10,7 @@ turns it into a picture. We look for one in this order:
    ``conda install graphviz``).
 """
 
+import base64
 import html
 import os
 import re
@@ -169,6 +170,16 @@ class GraphDrawing(graphviz.Digraph):
             text += f"<desc>{html.escape(self.summary)}</desc>"
         return opening + text + svg[end:]
 
+    def _natural(self):
+        """(SVG text, width px, height px) as Graphviz draws it, with its title and summary."""
+        svg = self.pipe(format="svg", encoding="utf-8")
+        svg = self._accessible(svg[svg.index("<svg"):])  # the XML prolog and comments are not wanted in HTML
+        match = re.match(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+        if not match:
+            return svg, None, None, None
+        width, height = (float(g) * _PX_PER_PT for g in match.groups())
+        return svg, match.group(0), width, height
+
     def svg(self, inline=False, fit_width=FIT_WIDTH):
         """The drawing as SVG text, sized for a column ``fit_width`` pixels wide.
 
@@ -182,24 +193,46 @@ class GraphDrawing(graphviz.Digraph):
         horizontally scrolling block and makes it follow the column: 100 % of
         its width, at most the natural size, at least ``MIN_SCALE`` of it.
         """
-        svg = self.pipe(format="svg", encoding="utf-8")
-        svg = self._accessible(svg[svg.index("<svg"):])  # the XML prolog and comments are not wanted in HTML
-        match = re.match(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
-        if not match:
+        svg, size, width, height = self._natural()
+        if size is None:
             return svg
-        width, height = (float(g) * _PX_PER_PT for g in match.groups())
         if inline:
             sized = (f'<svg width="100%" preserveAspectRatio="xMinYMin meet" '
                      f'style="max-width:{width:.0f}px;min-width:{width * MIN_SCALE:.0f}px;height:auto"')
-            svg = svg.replace(match.group(0), sized, 1)
-            return f'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">{svg}</div>'
+            return f'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">{svg.replace(size, sized, 1)}</div>'
         scale = max(MIN_SCALE, min(1.0, fit_width / width))
         sized = (f'<svg width="{width * scale:.0f}px" height="{height * scale:.0f}px" '
                  f'style="max-width:100%;height:auto"')
-        return svg.replace(match.group(0), sized, 1)
+        return svg.replace(size, sized, 1)
+
+    def html(self):
+        """The drawing as an ``<img>`` of its SVG, for a notebook's HTML output.
+
+        JupyterLab shows a notebook it has not run itself ("untrusted") with
+        ``<graphviz drawing>`` in place of every SVG output, and shows the SVGs
+        it does show as images with no text alternative. An HTML ``<img>`` is
+        shown in both cases, and its ``alt`` is the drawing's title and
+        summary. Like ``svg(inline=True)`` it follows the column: at most the
+        natural size, at least ``MIN_SCALE`` of it; the box scrolls beyond.
+        """
+        svg = self.svg()
+        _, size, width, _ = self._natural()
+        sizing = ('style="max-width:100%;height:auto"' if size is None else
+                  f'style="width:100%;max-width:{width:.0f}px;min-width:{width * MIN_SCALE:.0f}px;height:auto"')
+        alt = ". ".join(part.rstrip(".") for part in (self.title, self.summary) if part) + "."
+        source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return (f'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">'
+                f'<img src="data:image/svg+xml;base64,{source}" alt="{html.escape(alt)}" {sizing}></div>')
 
     def _repr_image_svg_xml(self):
         return self.svg()
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        """HTML first (see ``html``), and the SVG itself for viewers that prefer it."""
+        bundle = {"text/html": self.html(), "image/svg+xml": self.svg()}
+        if include is not None:
+            bundle = {k: v for k, v in bundle.items() if k in include}
+        return {k: v for k, v in bundle.items() if k not in (exclude or ())}
 
 
 def draw_graph(root, highlight=(), rankdir="LR", show_grad=True, labels=None):
