@@ -194,3 +194,36 @@ def test_every_drawing_carries_a_title_and_a_summary_for_screen_readers():
     network = draw_network([2, 1], weights=[[[1.0, -1.0]]], biases=[[0.5]], names=[["x1", "x2"], ["y"]],
                            activations=["step"]).svg()
     assert "<title>A 2-1 network: inputs x1, x2</title>" in network and "<desc>y = step(" in network
+
+
+def test_a_notebook_gets_the_drawing_as_an_html_image_with_alt_text_and_as_svg():
+    """JupyterLab shows a notebook's stored SVG outputs only once it has run the notebook itself, and never
+    gives them alt text; the HTML form is an <img> of the same SVG, shown in both cases, with the summary."""
+    import base64
+    import html as html_module
+
+    L, _ = lecture_expression()
+    L.backward()
+    drawing = draw_graph(L)
+    bundle = drawing._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/svg+xml"}
+    assert bundle["image/svg+xml"] == drawing.svg()
+    tag = re.fullmatch(r'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">'
+                       r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)" style="([^"]+)"></div>',
+                       bundle["text/html"])
+    assert tag, bundle["text/html"][:200]
+    assert base64.b64decode(tag.group(1)).decode("utf-8") == drawing.svg()
+    alt = html_module.unescape(tag.group(2))
+    assert alt.startswith("Computation graph of L. ") and "a = 2 (grad 6)" in alt and alt.endswith(".")
+    natural = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) [\d.]+"', drawing.svg()).group(1)) * 4 / 3
+    assert tag.group(3) == (f"width:100%;max-width:{natural:.0f}px;min-width:{natural * graph.MIN_SCALE:.0f}px;"
+                            "height:auto")
+    # IPython asks for some types only
+    assert set(drawing._repr_mimebundle_(include=["image/svg+xml"])) == {"image/svg+xml"}
+    assert set(drawing._repr_mimebundle_(exclude=["image/svg+xml"])) == {"text/html"}
+
+
+def test_a_label_with_quotes_or_angle_brackets_cannot_break_out_of_the_alt_attribute():
+    x = Value(1.0, label='"><script>alert(1)</script>')
+    html_form = draw_graph(x * 2).html()
+    assert "<script>" not in html_form and html_form.count('"') == 10  # the attributes' own quotes only

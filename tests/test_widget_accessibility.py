@@ -44,7 +44,9 @@ PAGES = {
     "wiggle": ([SETUP, "wiggle_explorer(lambda a, b, c, f: (a * b + c) * f, a=2.0, b=-3.0, c=10.0, f=-2.0)"],
                ".mgc-wiggle-explorer img.mgc-plot"),
     "step_size": ([SETUP, "step_size_explorer()"], ".mgc-step-size-explorer img.mgc-plot"),
-    "stepper": ([SETUP, STEPPER], ".mgc-backprop-stepper svg .node"),
+    # and a static drawing below it, which Voila (like JupyterLab) shows as HTML: an <img> with alt text
+    "stepper": ([SETUP, STEPPER, "from micrograd_course import draw_graph\ndraw_graph(x1 * w1 + b)"],
+                ".mgc-backprop-stepper svg .node"),
     "playground": ([SETUP, "training_playground(n_samples=80, hidden='8,8')"], ".mgc-playground img.mgc-plot"),
     "digit_canvas": ([DIGITS], ".mgc-draw-digit-canvas"),
 }

@@ -40,7 +40,7 @@ def test_plots_and_graphs_keep_an_opaque_light_background_in_the_dark_theme(dark
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     page_grey = lightness(page.screenshot(clip={"x": 0, "y": 0, "width": 20, "height": 20}))[0]
     assert page_grey < 80, f"the page is not dark ({background}): was the theme applied?"
-    pictures = page.locator("img.mgc-plot, .mgc-graph > svg, .mgc-draw-digit canvas").all()
+    pictures = page.locator("img.mgc-plot, .mgc-graph > svg, .mgc-graph > img, .mgc-draw-digit canvas").all()
     assert pictures or name == "digit_canvas", "no plot or graph on the page"
     for picture in pictures:
         picture.scroll_into_view_if_needed()
