@@ -221,7 +221,8 @@ class GraphDrawing(graphviz.Digraph):
                   f'style="width:100%;max-width:{width:.0f}px;min-width:{width * MIN_SCALE:.0f}px;height:auto"')
         alt = ". ".join(part.rstrip(".") for part in (self.title, self.summary) if part) + "."
         source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        return (f'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">'
+        # tabindex: a drawing wider than the column scrolls, and a keyboard must be able to scroll it
+        return (f'<div class="mgc-graph" tabindex="0" style="overflow-x:auto;max-width:100%">'
                 f'<img src="data:image/svg+xml;base64,{source}" alt="{html.escape(alt)}" {sizing}></div>')
 
     def _repr_image_svg_xml(self):

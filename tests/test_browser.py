@@ -244,9 +244,13 @@ def test_every_widget_is_shown_sharp_and_uncramped_at_1400px(page):
 
 
 def test_a_static_graph_is_fitted_to_the_page(page):
-    graph = page.locator(".jp-OutputArea-output svg, .jp-RenderedSVG img").last
-    width = graph.evaluate("e => e.getBoundingClientRect().width")
-    assert 0.7 * 989 <= width <= 820  # shrunk to the page, not below 0.7 of its natural size
+    """A stored drawing is an <img> (see graph.GraphDrawing.html): as wide as the column allows, up to its
+    natural size, and never below 0.7 of it; it has alt text."""
+    graph = page.locator(".jp-OutputArea-output .mgc-graph > img").last
+    width, column, alt = graph.evaluate(
+        "e => [e.getBoundingClientRect().width, e.closest('.jp-OutputArea-output').getBoundingClientRect().width, e.alt]")
+    assert 0.7 * 989 - 1 <= width <= min(989, column) + 1, (width, column)
+    assert alt.startswith("Computation graph of ")
 
 
 def test_derivative_explorer_at_both_ends_of_h(page):

@@ -208,7 +208,7 @@ def test_a_notebook_gets_the_drawing_as_an_html_image_with_alt_text_and_as_svg()
     bundle = drawing._repr_mimebundle_()
     assert set(bundle) == {"text/html", "image/svg+xml"}
     assert bundle["image/svg+xml"] == drawing.svg()
-    tag = re.fullmatch(r'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">'
+    tag = re.fullmatch(r'<div class="mgc-graph" tabindex="0" style="overflow-x:auto;max-width:100%">'
                        r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)" style="([^"]+)"></div>',
                        bundle["text/html"])
     assert tag, bundle["text/html"][:200]
@@ -226,4 +226,4 @@ def test_a_notebook_gets_the_drawing_as_an_html_image_with_alt_text_and_as_svg()
 def test_a_label_with_quotes_or_angle_brackets_cannot_break_out_of_the_alt_attribute():
     x = Value(1.0, label='"><script>alert(1)</script>')
     html_form = draw_graph(x * 2).html()
-    assert "<script>" not in html_form and html_form.count('"') == 10  # the attributes' own quotes only
+    assert "<script>" not in html_form and html_form.count('"') == 12  # the attributes' own quotes only

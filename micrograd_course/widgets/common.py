@@ -24,9 +24,10 @@ from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator, NullFormatt
 
 from ..graph import draw_graph
 
-# The width the widgets are laid out for: a 900 px notebook (JupyterLab at 1024 px with the
-# file browser open) minus the prompt column. In a narrower column the plots shrink to fit.
-PAGE_WIDTH = 820
+# The width the widgets are laid out for: the column JupyterLab leaves a notebook's outputs at
+# 1024 px with the file browser open (590 px, the same as graph.FIT_WIDTH). Two panels are
+# stacked, not side by side, so their text keeps its size there; a narrower column shrinks them.
+PAGE_WIDTH = 590
 # Pixels per CSS pixel in the plot images: 2 keeps lines and text sharp on HiDPI screens.
 DENSITY = 2
 FONT_SIZE = 10  # points, at 100 dpi: about 13 CSS pixels, like the notebook's text
@@ -40,7 +41,8 @@ class Canvas:
     are redrawn every time on top of a cached picture of everything else;
     the cache is renewed only when an axis' limits, title or labels change.
     That keeps a redraw well under 100 ms even at twice the display density.
-    ``width`` and ``height`` are the size on the page, in CSS pixels.
+    ``width`` and ``height`` are the size on the page, in CSS pixels; ``panels``
+    axes are stacked top to bottom.
     """
 
     def __init__(self, width, height, panels=1, margins=None, alt="a plot"):
@@ -48,7 +50,7 @@ class Canvas:
         self.alt = alt  # what the picture shows, for screen readers (the image's alt text)
         self.figure = Figure(figsize=(width / 100, height / 100), dpi=100 * DENSITY)
         self.figure.subplots_adjust(**(margins or {}))
-        axes = self.figure.subplots(1, panels)
+        axes = self.figure.subplots(panels, 1)
         self.axes = list(axes) if panels > 1 else [axes]
         for ax in self.axes:
             ax.tick_params(labelsize=FONT_SIZE - 1)

@@ -79,10 +79,10 @@ class DerivativeExplorer(widgets.VBox):
     def _setup_plot(self):
         f, (lo, hi) = self.f, self.x_range
         hi += 10 ** H_EXPONENTS[1]  # room for the secant's second point x + h at the largest h
-        self._canvas = Canvas(PAGE_WIDTH, 300, panels=2,
-                              margins=dict(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.3),
-                              alt=("the function with its secant and tangent at x (left), and the error of the "
-                                   "secant slope against h on log axes (right)"))
+        self._canvas = Canvas(PAGE_WIDTH, 520, panels=2,
+                              margins=dict(left=0.12, right=0.97, bottom=0.09, top=0.95, hspace=0.42),
+                              alt=("the function with its secant and tangent at x (top), and the error of the "
+                                   "secant slope against h on log axes (below)"))
         curve, errors = self._canvas.axes
         grid = [lo + (hi - lo) * i / 200 for i in range(201)]
         values = [f(g) for g in grid]

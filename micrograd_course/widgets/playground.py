@@ -415,10 +415,10 @@ class TrainingPlayground(widgets.VBox):
     # -------------------------------------------------------------- drawing
 
     def _setup_plot(self):
-        self._canvas = Canvas(PAGE_WIDTH, 350, panels=2,
-                              margins=dict(left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.25),
+        self._canvas = Canvas(PAGE_WIDTH, 640, panels=2,
+                              margins=dict(left=0.12, right=0.97, bottom=0.08, top=0.95, hspace=0.32),
                               alt=("the decision boundary over the training points (dots) and test points (squares), "
-                                   "shaded by the score (left), and the train and test loss against the step (right)"))
+                                   "shaded by the score (top), and the train and test loss against the step (below)"))
         boundary, curves = self._canvas.axes
         # The shade is the score, clipped to [-1, 1]: white on the boundary, full colour where the
         # hinge loss is satisfied (margin 1). Bilinear smoothing hides the 60 x 60 grid's blocks.

@@ -206,10 +206,10 @@ class StepSizeExplorer(widgets.VBox):
         self._draw(s)
 
     def _setup_plot(self):
-        self._canvas = Canvas(PAGE_WIDTH, 300, panels=2,
-                              margins=dict(left=0.1, right=0.97, bottom=0.16, top=0.86, wspace=0.38),
-                              alt=("gradient descent's iterates on the function or the loss (left), and the distance "
-                                   "to the minimum against the step on a log axis (right)"))
+        self._canvas = Canvas(PAGE_WIDTH, 540, panels=2,
+                              margins=dict(left=0.14, right=0.97, bottom=0.09, top=0.95, hspace=0.5),
+                              alt=("gradient descent's iterates on the function or the loss (top), and the distance "
+                                   "to the minimum against the step on a log axis (below)"))
         left, right = self._canvas.axes
         lo, hi = self.x_range
         grid = [lo + (hi - lo) * i / 200 for i in range(201)]
