@@ -100,8 +100,17 @@ drop = Exercise("11.3", "dropout in training and evaluation mode", uses=("dropou
 
 @drop.cases
 def _(rng):
-    return {"p": rng.choice([0.2, 0.25, 0.5, 0.6]), "seed": rng.randrange(10 ** 6),
+    # never p = 0.5: there 1 / p and 1 / (1 - p) are both 2, and scaling by the wrong one would pass
+    return {"p": rng.choice([0.2, 0.25, 0.3, 0.7]), "seed": rng.randrange(10 ** 6),
             "values": [round(rng.uniform(0.5, 2), 3) * rng.choice([-1, 1]) for _ in range(2000)]}
+
+
+def _draws(seed, n):
+    """The numbers ``random.Random(seed).random()`` gives, n of them: what a right dropout compares with p."""
+    import random
+
+    rng = random.Random(seed)
+    return [rng.random() for _ in range(n)]
 
 
 @drop.probe
@@ -110,7 +119,14 @@ def _(got, case, dropout):
 
     values, p = case["values"], case["p"]
     got["eval"] = [float(v) for v in dropout(list(values), p, random.Random(case["seed"]), training=False)]
-    got["train"] = [float(v) for v in dropout(list(values), p, random.Random(case["seed"]), training=True)]
+    # The global random module is seeded with another seed: a dropout that draws from it, and not from the
+    # rng it is given, shows up as a mask made from the global module's numbers.
+    saved = random.getstate()
+    try:
+        random.seed(case["seed"] + 1)
+        got["train"] = [float(v) for v in dropout(list(values), p, random.Random(case["seed"]), training=True)]
+    finally:
+        random.setstate(saved)
 
 
 @drop.test("evaluation mode: every value passes unchanged")
@@ -126,19 +142,37 @@ def _(case, got):
     p, train = case["p"], got["train"]
     if len(train) != len(case["values"]):
         raise Fail("return one output per input value")
-    for v, out in zip(case["values"], train):
-        if out != 0 and abs(out - v / (1 - p)) > 1e-12:
+    kept = [(v, out) for v, out in zip(case["values"], train) if out != 0]
+    if kept and all(abs(out - v / p) < 1e-12 for v, out in kept):
+        raise Fail("a value that survives is divided by p, the probability of dropping it: divide by the "
+                   "probability of keeping it, 1 - p", f"p={p}: value {kept[0][0]} came out as {kept[0][1]}")
+    for v, out in kept:
+        if abs(out - v / (1 - p)) > 1e-12:
             raise Fail("a value that survives is multiplied by 1 / (1 - p), so that the average stays the same",
                        f"value {v} with p={p} came out as {out}")
 
 
-@drop.test("training mode: about a fraction p of the values is dropped")
+@drop.test("training mode: value i is dropped exactly when the given rng's i-th rng.random() < p")
 def _(case, got):
-    p, train = case["p"], got["train"]
-    dropped = sum(out == 0 for out in train) / len(train)
-    if abs(dropped - p) > 0.05:
-        raise Fail("drop each value on its own with probability p (rng.random() < p), using the rng you are given",
-                   f"p={p}, but {dropped:.1%} of {len(train)} values came out 0")
+    p, train, n = case["p"], got["train"], len(case["values"])
+    if len(train) != n:
+        raise Fail("return one output per input value")
+    mask = [out == 0 for out in train]
+    if mask == [r < p for r in _draws(case["seed"], n)]:
+        return
+    if mask == [r < p for r in _draws(case["seed"] + 1, n)]:
+        raise Fail("the values were dropped with the random module's own generator (random.random()), not with "
+                   "the rng you are given: call rng.random(), so that the same rng gives the same mask again")
+    if mask == [r >= p for r in _draws(case["seed"], n)]:
+        raise Fail("the mask is the wrong way round: a value is dropped when rng.random() < p and kept otherwise")
+    dropped = sum(mask)
+    if abs(dropped - p * n) <= 1:
+        raise Fail("exactly a fraction p of the values was dropped, chosen all at once (rng.sample or a shuffle?): "
+                   "decide for each value on its own, in order, with one rng.random() < p per value, so that the "
+                   "number dropped varies from run to run as in nn.Dropout",
+                   f"p={p}: {dropped} of {n} values came out 0")
+    raise Fail("drop each value on its own, in order, with one draw per value: rng.random() < p, on the rng you "
+               "are given (no other draws from it)", f"p={p}: {dropped} of {n} values came out 0")
 
 
 # ----------------------------------------------------------------------
@@ -179,8 +213,12 @@ def _(got, case, our_state_dict):
         if i < len(case["nouts"]) - 1:
             layers.append(torch.nn.Tanh())
     net = torch.nn.Sequential(*layers)
-    net.load_state_dict({key: torch.tensor(value, dtype=torch.float64)
-                         for key, value in our_state_dict(model).items()})
+    tensors = {key: torch.tensor(value, dtype=torch.float64) for key, value in our_state_dict(model).items()}
+    try:
+        net.load_state_dict(tensors)
+    except RuntimeError as error:  # PyTorch's own message, not a line inside torch
+        got["load_error"] = str(error)[:600]
+        return
     x = case["x"][: case["nin"]]
     got["torch_gap"] = abs(net(torch.tensor(x, dtype=torch.float64)).item() - model(x).data)
 
@@ -217,6 +255,11 @@ def _(case, got):
 def _(case, got):
     if "torch_missing" in got:
         raise Fail(TORCH_MISSING)
+    if "load_error" in got:
+        lines = [line.strip() for line in str(got["load_error"]).splitlines() if line.strip()]
+        more = f" (and {len(lines) - 2} more like it)" if len(lines) > 2 else ""
+        raise Fail("PyTorch's load_state_dict refused your dict; its message names the key or shape it did not "
+                   f"accept: {' '.join(lines[:2])}{more}")
     if not got["torch_gap"] < 1e-12:
         raise Fail("load_state_dict took the numbers but the outputs differ: check rows (neurons) against "
                    "columns (inputs)", f"output gap {got['torch_gap']:.3g}")
@@ -282,6 +325,48 @@ def _(got, case, backward_by_counting):
     got["chain_grad"] = x.grad
 
 
+def _two_chains(Value, case):
+    """root = x3 * y3 over two chains of three operations each: the order of the run tells counting from a sort."""
+    u, w = Value(case["a"]), Value(case["b"])
+    x1 = u * case["c"]
+    x2 = x1.tanh()
+    x3 = x2 + 0.5
+    y1 = w * 1.5
+    y2 = y1.tanh()
+    y3 = y2 * case["c"]
+    root = x3 * y3
+    return root, {"root": root, "x3": x3, "x2": x2, "x1": x1, "y3": y3, "y2": y2, "y1": y1}
+
+
+# The orders the operations of _two_chains run in. A queue of ready nodes (first in, first out) takes the
+# two chains a step at a time; a depth-first topological sort, or a stack of ready nodes, runs one whole
+# chain and then the other.
+QUEUE_ORDERS = (["root", "x3", "y3", "x2", "y2", "x1", "y1"], ["root", "y3", "x3", "y2", "x2", "y1", "x1"])
+DEPTH_FIRST_ORDERS = (["root", "x3", "x2", "x1", "y3", "y2", "y1"], ["root", "y3", "y2", "y1", "x3", "x2", "x1"])
+
+
+@counting.probe
+def _(got, case, backward_by_counting):
+    from micrograd_course.engine import Value
+
+    root, named = _two_chains(Value, case)
+    names = {id(node): name for name, node in named.items()}
+    order = []
+    original = Value._backward
+
+    def recorded(node):
+        if id(node) in names:
+            order.append(names[id(node)])
+        original(node)
+
+    Value._backward = recorded
+    try:
+        backward_by_counting(root)
+    finally:
+        Value._backward = original
+    got["order"] = list(order)
+
+
 @counting.test("the gradients of a graph with reuse", points=2)
 def _(case, got):
     from micrograd_course.engine import Value
@@ -309,6 +394,23 @@ def _(case, got):
         raise Fail(look, "RecursionError on a chain of 3000 multiplications")
     expect(got["chain_grad"], case["factor"] ** 3000, look, f"dy/dx for y = x * {case['factor']} ** 3000",
            tol=1e-9)
+
+
+@counting.test("ready nodes run first in, first out: counting, not a sort")
+def _(case, got):
+    order = got["order"]
+    if sorted(order) != sorted(QUEUE_ORDERS[0]):
+        raise Fail("call node._backward() once for every operation node, when its count reaches 0",
+                   "root = x3 * y3, two chains of three operations: the operations that ran, in order: "
+                   + " -> ".join(order))
+    if order in QUEUE_ORDERS:
+        return
+    what = "root = x3 * y3 over two chains x1 -> x2 -> x3 and y1 -> y2 -> y3: your order " + " -> ".join(order)
+    if order in DEPTH_FIRST_ORDERS:
+        raise Fail("the nodes ran one whole chain after the other, the order a depth-first topological sort gives "
+                   "(or a stack of ready nodes, list.pop()): count each node's consumers and keep the ready nodes "
+                   "in a queue, taking the one that became ready first (collections.deque, popleft())", what)
+    raise Fail("run the ready nodes in the order they became ready, a queue: first in, first out", what)
 
 
 # ----------------------------------------------------------------------
