@@ -269,7 +269,13 @@ def _zero_sums_note(got):
     counts = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
     return (f"for {_patterns([examples[k] for k in sorted(examples)])} ({counts} inputs on) a step unit of yours "
             "gets a weighted sum of exactly 0, and u(0) is 0 here (u fires only for z > 0): that unit stays silent "
-            "there. Is that what you meant? Then: ")
+            "there. Is that what you meant? ")
+
+
+def _after_note(got, look):
+    """``look``, after the note on sums of exactly 0 when there is one."""
+    note = _zero_sums_note(got)
+    return note + look[0].upper() + look[1:] if note else look
 
 
 @parity.test("odd counts give 1", points=2)
@@ -278,8 +284,9 @@ def _(case, got):
         raise Fail(NOT_FROM_UNITS)
     odd = [x for x in INPUTS3 if sum(x) % 2]
     expect_equal([got["outputs"][INPUTS3.index(x)] for x in odd], [1] * len(odd),
-                 _zero_sums_note(got) + "one and three inputs on should fire: only the count of inputs on matters; "
-                 "what can a step unit with equal weights on the inputs say about that count, as its bias moves?",
+                 _after_note(got, "one and three inputs on should fire: only the count of inputs on matters; "
+                             "what can a step unit with equal weights on the inputs say about that count, as its "
+                             "bias moves?"),
                  "parity3 for the inputs with one or three 1s")
 
 
@@ -289,6 +296,7 @@ def _(case, got):
         raise Fail(NOT_FROM_UNITS)
     even = [x for x in INPUTS3 if sum(x) % 2 == 0]
     expect_equal([got["outputs"][INPUTS3.index(x)] for x in even], [0] * len(even),
-                 _zero_sums_note(got) + "zero and two inputs on should stay silent: write down which hidden units "
-                 "fire at each count and what the output unit's weighted sum makes of them at counts 0 and 2",
+                 _after_note(got, "zero and two inputs on should stay silent: write down which hidden units "
+                             "fire at each count and what the output unit's weighted sum makes of them at counts 0 "
+                             "and 2"),
                  "parity3 for the inputs with zero or two 1s")
