@@ -148,3 +148,142 @@ def test_the_noise_floor_is_held_back_to_the_second_try():
     second = hints(judge_cell("6.4", underfit, 0, reveal=True))
     assert "far from the V" in first and "0.01" not in first, first
     assert "0.01" in second, second
+
+
+# ---------------------------------------------------------------- 5.1 to 5.4
+
+COUNT = '''
+def count_parameters(nin, nouts):
+    sizes = [nin] + list(nouts)
+    return sum(sizes[i] * (sizes[i + 1] + 1) for i in range(len(nouts)))
+'''
+
+
+def test_one_bias_per_input_fails_on_every_seed_and_is_named():
+    for seed in range(20):
+        result = judged("5.1", COUNT, seed, reveal=False)
+        text = hints(result)
+        assert result["earned"] == 0 and "one bias per neuron, not per input" in text, (seed, text)
+        assert not re.search(r"\d", text), text
+
+
+AFFINE = '''
+class Module:
+    def named_parameters(self):
+        return iter(())
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+class Affine(Module):
+    def __init__(self, nin, nout, seed=0):
+        rng = random.Random(seed)
+        self.weight = [[Value(rng.uniform(-1, 1)) for _ in range(nin)] for _ in range(nout)]
+        self.bias = [Value(0.0) for _ in range(nout)]
+    def __call__(self, x):
+        return [sum((w * xj for w, xj in zip(row, x)), b) for row, b in zip(self.weight, self.bias)]
+    def named_parameters(self):
+        for i, row in enumerate(self.weight):
+            for j, w in enumerate(row):
+                yield f"weight.{i}.{j}", w
+        for i, b in enumerate(self.bias):
+            yield f"bias.{i}", b
+'''
+NAMED_RIGHT = '''        for i, row in enumerate(self.weight):
+            for j, w in enumerate(row):
+                yield f"weight.{i}.{j}", w
+        for i, b in enumerate(self.bias):
+            yield f"bias.{i}", b
+'''
+NAMED_MISTAKES = [
+    # (what, the body of named_parameters, the test that must fail, its hint's phrase, the tests that must pass)
+    ("column by column", '''        for j in range(len(self.weight[0])):
+            for i in range(len(self.weight)):
+                yield f"weight.{i}.{j}", self.weight[i][j]
+        for i, b in enumerate(self.bias):
+            yield f"bias.{i}", b
+''', "names, in order", "wrong order", ("each name with its own Value", "parameters() and zero_grad()")),
+    ("biases interleaved", '''        for i, row in enumerate(self.weight):
+            for j, w in enumerate(row):
+                yield f"weight.{i}.{j}", w
+            yield f"bias.{i}", self.bias[i]
+''', "names, in order", "wrong order", ("each name with its own Value", "parameters() and zero_grad()")),
+    ("names from 1", NAMED_RIGHT.replace("{i}.{j}", "{i + 1}.{j + 1}").replace("bias.{i}", "bias.{i + 1}"),
+     "names, in order", "count from 1", ("each name with its own Value", "parameters() and zero_grad()")),
+    ("(value, name)", NAMED_RIGHT.replace('f"weight.{i}.{j}", w', 'w, f"weight.{i}.{j}"').replace(
+        'f"bias.{i}", b', 'b, f"bias.{i}"'), "names, in order", "(value, name)", ()),
+]
+
+
+@pytest.mark.parametrize("what,body,test,phrase,passing", NAMED_MISTAKES, ids=[m[0] for m in NAMED_MISTAKES])
+def test_a_naming_mistake_is_named_and_only_where_it_is(what, body, test, phrase, passing):
+    code = AFFINE.replace(NAMED_RIGHT, body)
+    assert code != AFFINE
+    for seed in range(3):
+        rows = {row["test"]: row for row in judged("5.2", code, seed, reveal=False)["tests"]}
+        row = next(r for name, r in rows.items() if name.startswith(test))
+        assert row["earned"] == 0 and phrase in row["hint"], (what, row)
+        for name in passing:
+            good = next(r for n, r in rows.items() if n.startswith(name))
+            assert good["earned"] == good["points"], (what, good)
+
+
+TRAIN = '''
+def train_affine(xs, ys, steps=200, learning_rate=0.2):
+    model = Affine(len(xs[0]), 1, seed=0)
+    losses = []
+    for _ in range(steps):
+        loss = sum((model(x)[0] - y) ** 2 for x, y in zip(xs, ys)) / len(ys)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        losses.append(loss.data)
+    return model, losses
+'''
+TRAIN_MISTAKES = [
+    ("sum, not mean", (" / len(ys)", ""), "sum of the squared errors"),
+    ("zeroed after backward", ("        model.zero_grad()\n        loss.backward()\n",
+                               "        loss.backward()\n        model.zero_grad()\n"), "every gradient is 0"),
+    ("p rebound", ("p.data -= learning_rate * p.grad", "p = p - learning_rate * p.grad"),
+     "giving a name a new Value"),
+]
+
+
+@pytest.mark.parametrize("what,change,phrase", TRAIN_MISTAKES, ids=[m[0] for m in TRAIN_MISTAKES])
+def test_a_loop_mistake_is_named_by_what_it_did(what, change, phrase):
+    assert change[0] in TRAIN
+    assert judged("5.3", AFFINE + TRAIN)["earned"] == 4
+    rows = {row["test"]: row for row in judged("5.3", AFFINE + TRAIN.replace(*change), reveal=False)["tests"]}
+    hint = rows["the losses of a correct loop"]["hint"]
+    assert rows["the losses of a correct loop"]["earned"] == 0 and phrase in hint, (what, hint)
+    assert not numbers_in(hint) and "16" not in hint, hint  # no loss, no sample count
+
+
+def test_swapped_pairs_are_blamed_on_5_2_in_5_3():
+    swapped = AFFINE.replace('f"weight.{i}.{j}", w', 'w, f"weight.{i}.{j}"').replace('f"bias.{i}", b', 'b, f"bias.{i}"')
+    text = hints(judged("5.3", swapped + TRAIN, reveal=False))
+    assert "fix 5.2 first" in text and "run the cell above" not in text, text
+
+
+def test_a_tuple_attribute_is_checked():
+    code = AFFINE + '''
+class AutoModule(Module):
+    def named_parameters(self):
+        for attribute, item in vars(self).items():
+            yield from self._named(attribute, item)
+    def _named(self, name, item):
+        if isinstance(item, Value):
+            yield name, item
+        elif isinstance(item, Module):
+            for inner, p in item.named_parameters():
+                yield f"{name}.{inner}", p
+        elif isinstance(item, LISTS):
+            for i, element in enumerate(item):
+                yield from self._named(f"{name}.{i}", element)
+'''
+    assert judged("5.4", code.replace("LISTS", "(list, tuple)"))["earned"] == 6
+    result = judged("5.4", code.replace("LISTS", "list"), reveal=False)
+    assert result["earned"] < 6 and "a tuple" in hints(result), hints(result)
