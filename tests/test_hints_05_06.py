@@ -287,3 +287,38 @@ class AutoModule(Module):
     assert judged("5.4", code.replace("LISTS", "(list, tuple)"))["earned"] == 6
     result = judged("5.4", code.replace("LISTS", "list"), reveal=False)
     assert result["earned"] < 6 and "a tuple" in hints(result), hints(result)
+
+
+# ---------------------------------------------------------------- 6.2's k folds
+
+SPLIT_AND_FOLDS = '''
+def split(xs, ys, test_fraction, seed):
+    order = np.random.default_rng(seed).permutation(len(xs))
+    n_test = round(len(xs) * test_fraction)
+    test, train = order[:n_test], order[n_test:]
+    return xs[train], xs[test], ys[train], ys[test]
+
+def k_folds(n, k, seed):
+    folds = np.array_split(np.random.default_rng(seed).permutation(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), fold) for i, fold in enumerate(folds)]
+'''
+FOLD_MISTAKES = [
+    ("validation fold kept in training", ("np.concatenate(folds[:i] + folds[i + 1:])", "np.concatenate(folds)"),
+     "overlaps its own training part"),
+    ("last fold takes the rest", ("np.array_split(np.random.default_rng(seed).permutation(n), k)",
+                                  "[np.random.default_rng(seed).permutation(n)[i * (n // k):(i + 1) * (n // k) if i < k - 1 else n] for i in range(k)]"),
+     "n % k folds"),
+    ("not shuffled", ("np.random.default_rng(seed).permutation(n)", "np.arange(n)"), "not shuffled"),
+    ("longer folds last", ("np.array_split(np.random.default_rng(seed).permutation(n), k)",
+                           "np.array_split(np.random.default_rng(seed).permutation(n), k)[::-1]"),
+     "first n % k folds are the longer"),
+]
+
+
+@pytest.mark.parametrize("what,change,phrase", FOLD_MISTAKES, ids=[m[0] for m in FOLD_MISTAKES])
+def test_a_fold_mistake_is_named(what, change, phrase):
+    assert change[0] in SPLIT_AND_FOLDS
+    assert judged("6.2", SPLIT_AND_FOLDS)["earned"] == 5
+    for seed in range(3):
+        result = judged("6.2", SPLIT_AND_FOLDS.replace(*change), seed, reveal=False)
+        assert result["earned"] < 5 and phrase in hints(result), (what, seed, hints(result))

@@ -1,7 +1,7 @@
 """Notebook 6: training well.
 
 6.1 the learning-rate limits of any parabola (easy).
-6.2 a train/test split (easy).
+6.2 a train/test split, and k-fold cross-validation indices (easy).
 6.3 gradient descent in two dimensions, and its largest safe step (medium).
 6.4 a new fitting problem, judged on points the student never saw (stretch).
 """
@@ -60,12 +60,15 @@ def _(case, got):
 
 
 # ----------------------------------------------------------------------
-split = Exercise("6.2", "train/test split", uses=("split",))
+split = Exercise("6.2", "train/test split, and k folds", uses=("split", "k_folds"))
 
 
 @split.cases
 def _(rng):
-    return {"n": rng.randint(8, 20), "fraction": rng.choice([0.2, 0.25, 0.3, 0.5]), "seed": rng.randint(0, 1000)}
+    n, k = rng.randint(11, 23), rng.choice([3, 4, 5])
+    n += (n % k == 0)  # folds of two sizes, so the order of the sizes is checked
+    return {"n": rng.randint(8, 20), "fraction": rng.choice([0.2, 0.25, 0.3, 0.5]), "seed": rng.randint(0, 1000),
+            "folds": [n, k, rng.randint(0, 1000)]}
 
 
 # Sizes where int() and round() of n * test_fraction differ: every case has them, so the
@@ -74,7 +77,7 @@ ROUNDING_CASES = [(9, 0.3), (13, 0.2)]
 
 
 @split.probe
-def _(got, case, split):
+def _(got, case, split, k_folds):
     import numpy as np
 
     for n, fraction in ROUNDING_CASES:
@@ -84,7 +87,7 @@ def _(got, case, split):
 
 
 @split.probe
-def _(got, case, split):
+def _(got, case, split, k_folds):
     import numpy as np
 
     n = case["n"]
@@ -124,6 +127,52 @@ def _(case, got):
                  "y_test twice with the same seed")
     if all(other == got["test"] for other in got["others"]):
         raise Fail("the split is the same for every seed: shuffle with a random permutation drawn from the seed")
+
+
+@split.probe
+def _(got, case, split, k_folds):
+    n, k, seed = case["folds"]
+    folds = k_folds(n, k, seed)
+    got["folds"] = [[sorted(int(i) for i in train), [int(i) for i in val]] for train, val in folds]
+    got["folds_again"] = [[int(i) for i in val] for _, val in k_folds(n, k, seed)]
+    got["folds_other"] = [[int(i) for i in val] for _, val in k_folds(n, k, seed + 1)]
+
+
+def _fold_sizes(n, k):
+    return [n // k + (1 if i < n % k else 0) for i in range(k)]
+
+
+@split.test("k folds: each index validates once, and trains in the other folds")
+def _(case, got):
+    n, k, seed = case["folds"]
+    folds, what = got["folds"], f"k_folds({n}, {k}, seed={seed})"
+    if not isinstance(folds, list) or len(folds) != k:
+        raise Fail("return a list of k pairs (train_idx, val_idx), one per fold", f"{what}: "
+                   f"{len(folds) if isinstance(folds, list) else folds!r} pairs")
+    validated = sorted(i for _, val in folds for i in val)
+    if validated != list(range(n)):
+        raise Fail("every index 0 .. n-1 must be in exactly one validation fold", what)
+    for train, val in folds:
+        if set(train) & set(val):
+            raise Fail("a validation fold overlaps its own training part: train on the other folds only", what)
+        if sorted(train + val) != list(range(n)):
+            raise Fail("each pair's training part is every index that is not in its validation fold", what)
+    sizes = [len(val) for _, val in folds]
+    if sorted(sizes) == sorted(_fold_sizes(n, k)) and sizes != _fold_sizes(n, k):
+        raise Fail("the right fold sizes in another order: the first n % k folds are the longer ones", what)
+    expect_equal(sizes, _fold_sizes(n, k), "the folds differ in size by at most one: n // k each, and the first "
+                 "n % k folds one more (cut the shuffled order, as np.array_split does)", f"{what}: fold sizes")
+
+
+@split.test("k folds: shuffled, and repeatable with the seed")
+def _(case, got):
+    folds = got["folds"]
+    vals = [val for _, val in folds] if isinstance(folds, list) else []
+    if got["folds_again"] != vals:
+        raise Fail("the same seed must give the same folds (np.random.default_rng(seed))")
+    if got["folds_other"] == vals or vals == [sorted(v) for v in vals] and all(
+            a[-1] < b[0] for a, b in zip(vals, vals[1:]) if a and b):
+        raise Fail("the folds are not shuffled: cut the permutation that the seed draws, not range(n)")
 
 
 # ----------------------------------------------------------------------
