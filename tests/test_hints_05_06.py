@@ -212,6 +212,8 @@ NAMED_MISTAKES = [
 ''', "names, in order", "wrong order", ("each name with its own Value", "parameters() and zero_grad()")),
     ("names from 1", NAMED_RIGHT.replace("{i}.{j}", "{i + 1}.{j + 1}").replace("bias.{i}", "bias.{i + 1}"),
      "names, in order", "count from 1", ("each name with its own Value", "parameters() and zero_grad()")),
+    ("weight names from 1", NAMED_RIGHT.replace("{i}.{j}", "{i + 1}.{j + 1}"),
+     "names, in order", "count from 1", ("each name with its own Value", "parameters() and zero_grad()")),
     ("(value, name)", NAMED_RIGHT.replace('f"weight.{i}.{j}", w', 'w, f"weight.{i}.{j}"').replace(
         'f"bias.{i}", b', 'b, f"bias.{i}"'), "names, in order", "(value, name)", ()),
 ]
