@@ -17,8 +17,10 @@ count = Exercise("5.1", "count an MLP's parameters", uses=("count_parameters",))
 
 @count.cases
 def _(rng):
-    return {"single": [rng.randint(1, 6), [rng.randint(1, 6)]],
-            "deep": [rng.randint(1, 6), [rng.randint(2, 16) for _ in range(rng.randint(2, 4))] + [1]]}
+    # nin differs from the last layer's size in both cases: one bias per *input* then gives a wrong count.
+    nin = rng.randint(1, 6)
+    return {"single": [nin, [rng.choice([n for n in range(1, 7) if n != nin])]],
+            "deep": [rng.randint(2, 6), [rng.randint(2, 16) for _ in range(rng.randint(2, 4))] + [1]]}
 
 
 @count.probe
@@ -28,14 +30,23 @@ def _(got, case, count_parameters):
         got[key] = count_parameters(nin, nouts)
 
 
-def _count(nin, nouts):
+def _count(nin, nouts, bias_per_input=False):
     sizes = [nin] + nouts
+    if bias_per_input:  # the classic slip: sizes[i] * (sizes[i + 1] + 1)
+        return sum(sizes[i] * (sizes[i + 1] + 1) for i in range(len(nouts)))
     return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
+
+
+def _not_per_input(got, nin, nouts):
+    if got == _count(nin, nouts, bias_per_input=True) != _count(nin, nouts):
+        raise Fail("that count gives each layer one bias per input; a bias belongs to a neuron: one bias per "
+                   "neuron, not per input", f"count_parameters({nin}, {nouts}): got {got!r}")
 
 
 @count.test("one layer")
 def _(case, got):
     nin, nouts = case["single"]
+    _not_per_input(got["single"], nin, nouts)
     expect_equal(got["single"], _count(nin, nouts), "each neuron has one weight per input and one bias",
                  f"count_parameters({nin}, {nouts})")
 
@@ -43,6 +54,7 @@ def _(case, got):
 @count.test("several layers")
 def _(case, got):
     nin, nouts = case["deep"]
+    _not_per_input(got["deep"], nin, nouts)
     expect_equal(got["deep"], _count(nin, nouts), "a layer's inputs are the previous layer's outputs "
                  "(the first layer's are nin)", f"count_parameters({nin}, {nouts})")
 
@@ -60,31 +72,49 @@ def _(rng):
 def _(got, case, Affine):
     layer = Affine(case["nin"], case["nout"], seed=case["seed"])
     pairs = list(layer.named_parameters())
+    got["swapped"] = bool(pairs) and all(isinstance(value, str) and not isinstance(name, str) for name, value in pairs)
+    if got["swapped"]:
+        pairs = [(value, name) for name, value in pairs]
     got["names"] = [name for name, _ in pairs]
-    expected = {f"weight.{i}.{j}": w for i, row in enumerate(layer.weight) for j, w in enumerate(row)}
-    expected.update({f"bias.{i}": b for i, b in enumerate(layer.bias)})
-    got["same_objects"] = all(expected.get(name) is value for name, value in pairs)
     every = [w for row in layer.weight for w in row] + list(layer.bias)
-    got["parameters_are_every_one"] = [id(p) for p in layer.parameters()] == [id(p) for p in every]
+    where = {id(p): k for k, p in enumerate(every)}
+    # For each pair, which of the layer's own parameters it holds (row by row, then the biases), or -1.
+    got["objects"] = [where.get(id(value), -1) for _, value in pairs]
+    got["parameters_found"] = [where.get(id(p), -1) for p in layer.parameters()]
     for p in every:  # set on the layer's own lists, so a parameter that named_parameters() misses keeps it
         p.grad = 1.5
     layer.zero_grad()
     got["grads_after_zero_grad"] = [p.grad for p in every]
 
 
+def _affine_names_from(nin, nout, first):
+    return ([f"weight.{i + first}.{j + first}" for i in range(nout) for j in range(nin)]
+            + [f"bias.{i + first}" for i in range(nout)])
+
+
 def _affine_names(nin, nout):
-    return [f"weight.{i}.{j}" for i in range(nout) for j in range(nin)] + [f"bias.{i}" for i in range(nout)]
+    return _affine_names_from(nin, nout, 0)
 
 
 @named.test("names, in order: weight.i.j row by row, then bias.i", points=2)
 def _(case, got):
     names = got["names"]
     expected = _affine_names(case["nin"], case["nout"])
+    if got["swapped"] is True:
+        raise Fail("each pair comes out as (value, name): yield the name first, then the Value")
     if names == expected:
         return
     where = f"Affine({case['nin']}, {case['nout']})"
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise Fail("yield (name, value) pairs, the name a string", f"{where}: got {names!r}")
+    one_based = _affine_names_from(case["nin"], case["nout"], 1)
+    weights_from_1 = sorted(n for n in names if n.startswith("weight.")) == sorted(
+        n for n in one_based if n.startswith("weight."))
+    biases_from_1 = sorted(n for n in names if n.startswith("bias.")) == sorted(
+        n for n in one_based if n.startswith("bias."))
+    if sorted(names) == sorted(one_based) or weights_from_1 or biases_from_1:
+        raise Fail("the names count from 1; like Python's indices, rows, columns and biases count from 0",
+                   f"{where}: the first name is {names[0]!r}")
     missing = [n for n in expected if n not in names]
     extra = [n for n in names if n not in expected]
     if sorted(names) == sorted(expected):
@@ -106,16 +136,29 @@ def _(case, got):
 
 @named.test("each name with its own Value")
 def _(case, got):
-    if got["same_objects"] is not True:
+    objects, names = got["objects"], got["names"]
+    if -1 in objects:
         raise Fail("yield the parameter objects themselves (self.weight[i][j], self.bias[i]), each with its own "
                    "name; not copies, not their .data")
+    # Each name with the object it names; names counted from 1 (a mistake test 1 names) are read as such.
+    for first in (0, 1):
+        position = {n: k for k, n in enumerate(_affine_names_from(case["nin"], case["nout"], first))}
+        if all(n in position for n in names):
+            if any(position[n] != k for n, k in zip(names, objects)):
+                raise Fail("some names come with another parameter's Value: 'weight.i.j' is self.weight[i][j] "
+                           "(output i, input j), 'bias.i' is self.bias[i]")
+            return
 
 
 @named.test("parameters() and zero_grad() work through it")
 def _(case, got):
-    if got["parameters_are_every_one"] is not True or any(g != 0 for g in got["grads_after_zero_grad"]):
+    if got["swapped"] is True:
+        raise Fail("parameters() hands out the names, not the Values: named_parameters() yields (value, name) "
+                   "pairs, and Module takes the second of each")
+    found, every = got["parameters_found"], len(_affine_names(case["nin"], case["nout"]))
+    if sorted(found) != list(range(every)) or any(g != 0 for g in got["grads_after_zero_grad"]):
         raise Fail("parameters() and zero_grad() from Module see only what named_parameters() yields, and some "
-                   "weight or bias is missing from it: yield every one, in the order of the names")
+                   "weight or bias is missing from it: yield every one, each once")
 
 
 # ----------------------------------------------------------------------
@@ -134,8 +177,14 @@ def _(rng):
 
 @train.probe
 def _(got, case, train_affine, Affine):
+    try:  # 5.2's pairs the wrong way round would reach this loop as parameters() handing out names
+        first = next(iter(Affine(2, 1).named_parameters()), None)
+        got["pairs_swapped"] = isinstance(first, tuple) and len(first) == 2 and isinstance(first[1], str)
+    except Exception:
+        pass
     model, losses = train_affine(case["xs"], case["ys"], steps=case["steps"], learning_rate=case["learning_rate"])
     got["losses"] = list(losses)
+    got["final_grads"] = [w.grad for w in model.weight[0]] + [model.bias[0].grad]
     got["weights"] = [w.data for w in model.weight[0]]
     got["bias"] = model.bias[0].data
 
@@ -166,6 +215,21 @@ def _reference_losses(case, clear_gradients=True, move_bias=True):
     return losses
 
 
+def _initial_gradient(case):
+    """dL/dw0, dL/dw1, dL/db of the mean squared error at Affine(2, 1, seed=0)'s starting point."""
+    rng = random.Random(0)
+    w = [rng.uniform(-1, 1) for _ in range(2)]
+    xs, ys, n = case["xs"], case["ys"], len(case["xs"])
+    errors = [sum(wj * xj for wj, xj in zip(w, x)) - y for x, y in zip(xs, ys)]
+    return [2 * sum(e * x[j] for e, x in zip(errors, xs)) / n for j in range(2)] + [2 * sum(errors) / n]
+
+
+def _swapped_pairs(got):
+    if got.values.get("pairs_swapped") is True:
+        raise Fail("5.2's named_parameters() yields (value, name) pairs, so parameters() hands your loop the "
+                   "names, not the Values: fix 5.2 first")
+
+
 def _matches(losses, reference):
     with_numbers = [x for x in reference if math.isfinite(x)]
     return len(losses) == len(reference) and all(
@@ -175,6 +239,7 @@ def _matches(losses, reference):
 
 @train.test("one loss per step")
 def _(case, got):
+    _swapped_pairs(got)
     losses = got["losses"]
     if not isinstance(losses, list) or len(losses) != case["steps"] or not all(is_number(x) for x in losses):
         raise Fail("return the model and a list with one loss (a number: loss.data) per step",
@@ -184,6 +249,7 @@ def _(case, got):
 
 @train.test("the losses of a correct loop", points=2)
 def _(case, got):
+    _swapped_pairs(got)
     expected = _reference_losses(case)
     losses = got["losses"]
     if not isinstance(losses, list) or len(losses) != len(expected) or not all(is_number(x) for x in losses):
@@ -194,10 +260,23 @@ def _(case, got):
         return
     detail = (f"loss at step {first_wrong}, learning rate {case['learning_rate']}: "
               f"got {losses[first_wrong]:.6g}, a correct loop {expected[first_wrong]:.6g}")
+    if first_wrong == 0 and math.isclose(losses[0], len(case["ys"]) * expected[0], rel_tol=1e-6):
+        raise Fail("your loss is the sum of the squared errors over the samples; the exercise asks for their mean",
+                   detail)
     if first_wrong == 0:
         raise Fail("the very first loss is off, before any update: check the model you start from and the loss "
                    "you compute", detail)
     if len(set(losses)) == 1:
+        grads, start = got["final_grads"], _initial_gradient(case)
+        if isinstance(grads, list) and grads and all(g == 0 for g in grads):
+            raise Fail("the loss never changes, and when the loop ends every gradient is 0: they are cleared "
+                       "after they are computed and before the parameters move, so every step moves by 0", detail)
+        if isinstance(grads, list) and len(grads) == 3 and all(is_number(g) for g in grads) and any(
+                all(math.isclose(g, k * e, rel_tol=1e-6, abs_tol=1e-9) for g, e in zip(grads, start))
+                for k in (1, case["steps"])):
+            raise Fail("the loss never changes although the gradients are there: the update never reaches the "
+                       "model's own Values (giving a name a new Value leaves the parameter it named as it was)",
+                       detail)
         raise Fail("the loss never changes: the parameters are never moved", detail)
     if _matches(losses, _reference_losses(case, move_bias=False)):
         raise Fail("your losses are those of a loop in which the bias never moves: it is not among the "
@@ -212,6 +291,7 @@ def _(case, got):
 
 @train.test("it found the plane")
 def _(case, got):
+    _swapped_pairs(got)
     look = "after training, the weights and bias should be close to the plane that made the data"
     for j, (g, w) in enumerate(zip(got["weights"], case["weights"])):
         expect(g, w, look, f"weight {j}", tol=1e-2)
@@ -224,7 +304,7 @@ auto = Exercise("5.4", "a Module that finds its parameters", uses=("AutoModule",
 
 @auto.cases
 def _(rng):
-    return {"numbers": [round(rng.uniform(-2, 2), 3) for _ in range(11)]}
+    return {"numbers": [round(rng.uniform(-2, 2), 3) for _ in range(13)]}
 
 
 @auto.probe
@@ -245,6 +325,7 @@ def _(got, case, AutoModule, Value):
             self.first = Pair()
             self.blocks = [Pair(), Pair()]
             self.grid = [[Value(next(numbers)), Value(next(numbers))], []]
+            self.ends = (Value(next(numbers)), Value(next(numbers)))  # a tuple, handled like a list
 
     net = Net()
     pairs = list(net.named_parameters())
@@ -258,7 +339,7 @@ def _(got, case, AutoModule, Value):
 
 
 _AUTO_NAMES = ["gain", "biases.0", "biases.1", "first.scale", "first.shift.0", "blocks.0.scale", "blocks.0.shift.0", "blocks.1.scale",
-               "blocks.1.shift.0", "grid.0.0", "grid.0.1"]
+               "blocks.1.shift.0", "grid.0.0", "grid.0.1", "ends.0", "ends.1"]
 
 
 @auto.test("Values and lists of Values")
@@ -286,6 +367,9 @@ def _(case, got):
     if "grid.0.1" not in names:
         raise Fail("a list can hold lists: handle an element the same way as an attribute (recursion), "
                    "adding its index to the name", f"'grid.0.1' missing from {names}")
+    if "ends.1" not in names:
+        raise Fail("a tuple of Values is handled like a list: attribute.0, attribute.1, ...",
+                   f"'ends.1' missing from {names}")
 
 
 @auto.test("exactly the parameters, in attribute order, each once", points=2)
