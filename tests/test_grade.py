@@ -92,7 +92,7 @@ def test_an_endless_loop_in_an_exercise_with_several_probes_costs_only_that_exer
     assert [rows[i]["earned"] for i in ("4.1", "4.2", "4.4")] == [rows[i]["points"] for i in ("4.1", "4.2", "4.4")]
     # 4.5's last probe (x ** x) uses backward() too: it times out alone; the kernel still answers.
     failing = [t for t in rows["4.5"]["tests"] if t["earned"] < t["points"]]
-    assert [t["test"] for t in failing] == ["x ** x through backward(): d/dx = x**x (ln x + 1)"]
+    assert [t["test"] for t in failing] == ["x ** x through backward()"]
     assert "ran too long" in failing[0]["hint"] and "builds on 4.3" in rows["4.5"]["note"]
 
 

@@ -26,18 +26,35 @@ def unary_backward(got, Value, method, xs, upstream, preset):
         got["data"] = datas
 
 
-def backward_tests(exercise, derivative, name):
-    """Local derivative, chain rule (out.grad != 1) and += tests; each failure names its own mistake."""
+def backward_tests(exercise, derivative, name, mistakes=(), rule=""):
+    """Local derivative, chain rule (out.grad != 1) and += tests; each failure names its own mistake.
+
+    ``mistakes``: pairs (wrong_derivative, hint) for classic wrong local rules;
+    a student whose local derivative matches one at every x gets that hint.
+    ``rule`` (e.g. "d|x|/dx = sign(x)") is added to the detail, so it shows only
+    from the second failed try on; the first names the mistake, not the formula.
+    """
+    said = f"; {rule}" if rule else ""
 
     @exercise.test("local derivative (out.grad = 1)")
     def _(case, got):
+        if all(close(g, derivative(x)) for x, g in zip(case["xs"], got["unit"])):
+            return
+        for wrong, hint in mistakes:
+            if all(close(g, wrong(x)) for x, g in zip(case["xs"], got["unit"])):
+                raise Fail(hint, f"a.grad after out._backward() at x = {', '.join(f'{x:.4g}' for x in case['xs'])}, "
+                           f"out.grad=1: got {', '.join(f'{g:.6g}' for g in got['unit'])}{said}")
         for x, g in zip(case["xs"], got["unit"]):
             expect(g, derivative(x), f"the local derivative of {name} is wrong",
-                   f"a.grad after out._backward() with x={x:.4g}, out.grad=1")
+                   f"a.grad after out._backward() with x={x:.4g}, out.grad=1{said}")
 
     @exercise.test("chain rule (out.grad is not 1)")
     def _(case, got):
-        for x, g in zip(case["xs"], got["chain"]):
+        for x, g, unit in zip(case["xs"], got["chain"], got["unit"]):
+            if not close(g, derivative(x) * case["upstream"]) and close(unit, g / case["upstream"]) \
+                    and not close(unit, derivative(x)):
+                raise Fail("out.grad is multiplied in, but the local derivative it multiplies is wrong: fix the "
+                           "test above first")
             expect(g, derivative(x) * case["upstream"],
                    "with out.grad != 1 the gradient is off: multiply the local derivative by out.grad",
                    f"a.grad with x={x:.4g}, out.grad={case['upstream']:.4g}")

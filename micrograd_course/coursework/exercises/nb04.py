@@ -7,8 +7,9 @@
 """
 
 import math
+import re
 
-from ..framework import Exercise, Fail, close, expect, expect_equal
+from ..framework import Exercise, Fail, close, expect, expect_equal, expect_fixed
 from ._shared import backward_tests, unary_backward, upstream
 
 
@@ -35,9 +36,40 @@ def _(rng):
 
 absolute.probe(lambda got, case, Value: unary_backward(got, Value, lambda a: a.abs(), case["xs"],
                                                        case["upstream"], case["preset"]))
+
+
+def _sign(x):
+    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+
+
 _value_test(absolute, abs, "|x|")
-backward_tests(absolute, lambda x: 1.0 if x > 0 else -1.0,
-               "|x| (+1 right of 0, -1 left of it: look at the sign of self.data)")
+backward_tests(absolute, _sign, "|x|", rule="d|x|/dx = +1 for x > 0 and -1 for x < 0", mistakes=[
+    (lambda x: -_sign(x), "the slope of |x| has the wrong sign: |x| grows as x moves away from 0, on either side"),
+    (abs, "you passed on |x| itself (the output), not its slope"),
+    (lambda x: x, "you passed on x itself, not the slope of |x|"),
+    (lambda x: 1.0, "the slope is +1 on both sides of 0: left of 0, |x| goes down as x goes up"),
+])
+
+
+@absolute.probe
+def _(got, case, Value):
+    a = Value(0.0)
+    out = a.abs()
+    out.grad = case["upstream"]
+    out._backward()
+    got["at_zero"] = a.grad
+
+
+@absolute.test("at exactly x = 0")
+def _(case, got):
+    g = got["at_zero"]
+    if close(g, case["upstream"]) or close(g, -case["upstream"]):
+        side = "right" if close(g, case["upstream"]) else "left"
+        raise Fail(f"at exactly x = 0 your _backward uses the slope from the {side} of 0: the statement gives "
+                   "x = 0 a case of its own (self.data == 0)", f"a.grad for Value(0.0).abs(): got {g:.6g}")
+    expect_fixed(g, 0.0, "at exactly x = 0 the gradient is off: the statement gives x = 0 a case of its own "
+                 "(self.data == 0)", "a.grad for Value(0.0).abs()")
+
 
 # ----------------------------------------------------------------------
 log = Exercise("4.2", "log with its gradient", uses=("Value",))
@@ -52,7 +84,12 @@ def _(rng):
 log.probe(lambda got, case, Value: unary_backward(got, Value, lambda a: a.log(), case["xs"],
                                                   case["upstream"], case["preset"]))
 _value_test(log, math.log, "ln(x)")
-backward_tests(log, lambda x: 1 / x, "ln(x) (it is 1/x, using the input's data)")
+backward_tests(log, lambda x: 1 / x, "ln(x)", rule="d ln(x)/dx = 1/x, with x the input's data", mistakes=[
+    (lambda x: 1 / math.log(x), "you used the output's data (ln x) where the input's data belongs"),
+    (lambda x: x, "you multiplied by the input's data where the local derivative divides by it"),
+    (math.log, "you passed on ln(x) itself (the output), not its slope"),
+    (lambda x: -1 / x, "the local derivative has the wrong sign: ln(x) goes up as x goes up"),
+])
 
 # ----------------------------------------------------------------------
 backward = Exercise("4.3", "backward() without recursion", uses=("Value", "topological_order"))
@@ -143,11 +180,17 @@ def _(rng):
             "preset": round(rng.uniform(0.5, 2), 3)}
 
 
+def _own_operation(out, a, b):
+    """Whether ``out`` is one node made directly from a and b (not a + (-b), built from other operations)."""
+    return any(child is a for child in out._prev) and any(child is b for child in out._prev)
+
+
 @sub.probe
 def _(got, case, Value):
     a, b = Value(case["a"]), Value(case["b"])
     out = a - b
     got["data"] = out.data
+    got["own_operation"] = _own_operation(out, a, b)
     out.grad = case["upstream"]
     out._backward()
     got["grads"] = [a.grad, b.grad]
@@ -163,20 +206,35 @@ def _(got, case, Value):
     got["accumulate"] = b.grad
 
 
+def _one_operation(got):
+    if not got["own_operation"]:
+        raise Fail("your a - b is built from other operations, like the lecture's a + (-b): correct, but not this "
+                   "exercise, which is about subtraction as an operation of its own. Keep the given forward pass "
+                   "and fix its _backward")
+
+
 # The forward pass of __sub__ is given in the notebook: only the student's _backward earns points.
 @sub.test("gradients: + for a, - for b (times out.grad)", points=3)
 def _(case, got):
     expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data: keep the given forward pass",
            f"Value({case['a']}) - Value({case['b']})")
+    _one_operation(got)
     ga, gb = got["grads"]
     g = case["upstream"]
     expect(ga, g, "a - b moves up one for one with a: a.grad gets out.grad", f"a.grad for a - b, out.grad={g:.4g}")
-    expect(gb, -g, "b.grad has the wrong sign or size: a - b goes DOWN when b goes up, and the chain rule "
-           "multiplies by out.grad", f"b.grad for a - b, out.grad={g:.4g}")
+    if close(gb, g):
+        raise Fail("b.grad has the wrong sign: a - b goes DOWN when b goes up",
+                   f"b.grad for a - b, out.grad={g:.4g}: got {gb:.6g}")
+    if close(abs(gb), 1.0):
+        raise Fail("b.grad has the right sign but leaves out out.grad: the chain rule multiplies by it",
+                   f"b.grad for a - b, out.grad={g:.4g}: got {gb:.6g}")
+    expect(gb, -g, "b.grad is off: a - b goes down as fast as b goes up, times out.grad",
+           f"b.grad for a - b, out.grad={g:.4g}")
 
 
 @sub.test("accumulate with +=")
 def _(case, got):
+    _one_operation(got)
     g, preset = case["upstream"], case["preset"]
     if close(got["accumulate"], -g) and not close(-g, preset - g):
         raise Fail("an input that already had a gradient lost it: add with +=, do not assign",
@@ -227,38 +285,75 @@ def _(case, got):
            f"Value({case['a']}) ** Value({case['b']})")
 
 
-@power.test("the base's gradient: b * a**(b-1), times out.grad", after=())
-def _(case, got):
-    ga, _ = _grads(case["a"], case["b"], case["upstream"])
-    expect(got["chain"][0], ga, "the base's local derivative is the power rule, with the exponent's *data*; "
-           "multiply by out.grad", f"a.grad for a ** b, a={case['a']}, b={case['b']}, out.grad={case['upstream']:.4g}")
+def _diagnosed(got, right, mistakes, look, what):
+    """Fail unless ``got`` is close to ``right``: with the hint of the first classic mistake it matches, else ``look``."""
+    if close(got, right):
+        return
+    for wrong, hint in mistakes:
+        if close(got, wrong):
+            raise Fail(hint, f"{what}: got {got:.6g}")
+    expect(got, right, look, what)
 
 
-@power.test("the exponent's gradient: a**b * ln(a), times out.grad", points=2, after=())
+@power.test("the base's gradient (times out.grad)", after=())
 def _(case, got):
-    _, gb = _grads(case["a"], case["b"], case["upstream"])
-    expect(got["chain"][1], gb, "for the exponent, a**b is an exponential: d(a**b)/db = a**b * ln(a); "
-           "multiply by out.grad", f"b.grad for a ** b, a={case['a']}, b={case['b']}, out.grad={case['upstream']:.4g}")
+    a, b, g = case["a"], case["b"], case["upstream"]
+    ga, _ = _grads(a, b, g)
+    _diagnosed(got["chain"][0], ga, [
+        (0.0, "the base got no gradient: _backward must add to self.grad too"),
+        (ga / g, "the base's local derivative is not multiplied by out.grad"),
+        (b * a ** b * g, "the base's power is one too high: the power rule lowers the exponent by one"),
+        (_grads(a, b, g)[1], "the base got the exponent's rule: self is the base, other the exponent"),
+    ], "the base's gradient is wrong: it is the power rule, with the exponent's data",
+        f"d(a**b)/da = b * a**(b-1); a.grad for a ** b, a={a}, b={b}, out.grad={g:.4g}")
+
+
+@power.test("the exponent's gradient (times out.grad)", points=2, after=())
+def _(case, got):
+    a, b, g = case["a"], case["b"], case["upstream"]
+    _, gb = _grads(a, b, g)
+    _diagnosed(got["chain"][1], gb, [
+        (0.0, "the exponent got no gradient: _backward must add to other.grad as well"),
+        (math.log(a) * g, "the exponent's gradient is missing a factor: the exponential a**b itself (the output's data)"),
+        (a ** b * g, "the exponent's gradient is missing the logarithm of the base"),
+        (gb / g, "the exponent's local derivative is not multiplied by out.grad"),
+        (a ** b * math.log(abs(b)) * g, "you took the logarithm of the exponent: it is the base's"),
+        (b * a ** (b - 1) * g, "that is the power rule, the base's rule: in the exponent b, a**b is an exponential"),
+    ], "the exponent's gradient is wrong: with a fixed, a**b is an exponential in b",
+        f"d(a**b)/db = a**b * ln(a); b.grad for a ** b, a={a}, b={b}, out.grad={g:.4g}")
 
 
 @power.test("accumulate with += (both inputs)", after=())
 def _(case, got):
     ga, gb = _grads(case["a"], case["b"], case["upstream"])
     p = case["preset"]
-    look = "an input that already had a gradient lost it: add to self.grad and other.grad with +="
-    expect(got["accumulate"][0], p + ga, look, f"a.grad starting at {p}")
-    expect(got["accumulate"][1], p + gb, look, f"b.grad starting at {p}")
+    for name, start, right in [("a", got["accumulate"][0], ga), ("b", got["accumulate"][1], gb)]:
+        if close(start, right) and not close(right, p + right):
+            raise Fail("an input that already had a gradient lost it: add to self.grad and other.grad with +=",
+                       f"{name}.grad starting at {p}: expected {p + right:.6g}, got {start:.6g}")
+        expect(start, p + right, "the gradients are off even before accumulating: fix the tests above first",
+               f"{name}.grad starting at {p}")
 
 
 @power.test("a plain-number exponent, also on a negative base", after=())
 def _(case, got):
     x, n, g = case["negative"], case["n"], case["upstream"]
-    if "number_exponent" not in got and any(e.get("error") in ("ValueError", "TypeError") for e in got.errors):
-        raise Fail("Value(-2.0) ** 3 must still work: wrap a plain-number exponent in a Value, and take ln(a) "
-                   "only when a > 0 (a constant exponent's gradient is never used)")
+    if "number_exponent" not in got:
+        for error in got.errors:
+            if error.get("error") == "AttributeError" and re.match(r"'(int|float)' object has no attribute",
+                                                                    str(error.get("message", ""))):
+                raise Fail("a plain-number exponent (Value(x) ** 3) reaches power() as a number, which has no "
+                           ".data: wrap it in a Value first (or handle a number on its own)")
+            if error.get("error") == "ValueError":
+                raise Fail("Value(x) ** 3 with x < 0 failed in math.log: a negative base has no logarithm, "
+                           "so take ln(a) only when a > 0 (a constant exponent's gradient is never used)")
+            if error.get("error") == "TypeError":
+                raise Fail("Value(x) ** 3 must still work: a plain-number exponent has to be wrapped in a Value "
+                           "(or handled on its own) before its data is used")
     data, ga = got["number_exponent"]
     expect(data, x ** n, "Value(x) ** n with a plain number n should be x ** n", f"Value({x}) ** {n}")
-    expect(ga, n * x ** (n - 1) * g, "the gradient of x ** n is n * x**(n-1) times out.grad", f"a.grad for {x} ** {n}")
+    expect(ga, n * x ** (n - 1) * g, "with a plain-number exponent the base's gradient is off: it is the same "
+           "power rule as with a Value exponent", f"a.grad for {x} ** {n}, out.grad={g:.4g}")
 
 
 @power.probe
@@ -269,8 +364,20 @@ def _(got, case, Value):
     got["x_to_the_x"] = x.grad
 
 
-@power.test("x ** x through backward(): d/dx = x**x (ln x + 1)", after=("4.3",))
+@power.test("x ** x through backward()", after=("4.3",))
 def _(case, got):
     x = case["x"]
-    expect(got["x_to_the_x"], x ** x * (math.log(x) + 1), "x is both base and exponent: its gradient is the sum of "
-           "the two local rules, so both lines of _backward must add (+=)", f"x.grad for x ** x at x={x}")
+    base_part, exponent_part = x ** x, x ** x * math.log(x)  # x * x**(x-1), and x**x * ln(x)
+    g = got["x_to_the_x"]
+    if close(g, base_part + exponent_part):
+        return
+    what = f"x.grad for x ** x at x={x}"
+    a, b, up = case["a"], case["b"], case["upstream"]
+    if not all(close(mine, right) for mine, right in zip(got["chain"], _grads(a, b, up))):
+        raise Fail("x ** x adds the base's and the exponent's gradients, and one of them is wrong: fix the tests "
+                   "above first", f"{what}: got {g:.6g}")
+    if close(g, base_part) or close(g, exponent_part):
+        raise Fail("x is both base and exponent, and one line of _backward overwrote the other's share: both "
+                   "lines must add (+=)", f"{what}: got {g:.6g}")
+    expect(g, base_part + exponent_part, "x is both base and exponent: its gradient is the sum of the two local "
+           "rules, each added once", what)
