@@ -24,7 +24,7 @@ def _central(f, x, h):
 
 
 # ----------------------------------------------------------------------
-slopes = Exercise("1.1", "every input's slope by nudging", uses=("slopes",))
+slopes = Exercise("1.1", "every input's slope by nudging both ways", uses=("slopes",))
 NAMES = ["a", "b", "c", "w", "x", "y"]
 
 
