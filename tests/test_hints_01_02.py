@@ -141,3 +141,85 @@ def test_an_order_that_only_knows_the_two_lecture_estimates_fails_the_new_ones()
             "    return 1.0 if estimate.__name__ in ('_forward', '_backward') else 2.0\n")
     result = judged("1.3", code)
     assert result["earned"] == 0 and "not assumed" in hints(result), hints(result)
+
+
+# ---------------------------------------------------------------- 2.3: leaves told apart by identity, each walked once
+
+VALUE = '''
+class Value:
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data = data
+        self.grad = 0.0
+        self._prev = tuple(_children)
+        self._op = _op
+        self.label = label
+'''
+
+LEAVES = VALUE + """
+def leaf_labels(root):
+    seen, stack, labels = set(), [root], []
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        if not v._prev:
+            labels.append(v.label)
+        stack.extend(v._prev)
+    return labels
+"""
+
+BY_LABEL = VALUE + """
+def leaf_labels(root):
+    out, stack = [], [root]
+    while stack:
+        v = stack.pop()
+        if not v._prev and v.label not in out:
+            out.append(v.label)
+        stack.extend(v._prev)
+    return out
+"""
+
+RECURSIVE_NO_SEEN = VALUE + """
+def leaf_labels(root):
+    if not root._prev:
+        return [root.label]
+    found = []
+    for child in root._prev:
+        for label in leaf_labels(child):
+            if label not in found:
+                found.append(label)
+    return found
+"""
+
+
+def test_the_walk_with_a_visited_set_gets_every_point():
+    for seed in range(5):
+        result = judged("2.3", LEAVES, seed)
+        assert result["earned"] == result["points"] == 3, hints(result)
+
+
+def test_deduplicating_by_label_without_a_visited_set_fails_twice():
+    for seed in range(3):
+        result = judged("2.3", BY_LABEL, seed, reveal=False)
+        rows = {row["test"]: row for row in result["tests"]}
+        assert result["earned"] == 1, hints(result)
+        assert "same label, or none" in rows["each leaf once: a leaf reached twice, two leaves with one label"]["hint"]
+        shared = rows["a graph thousands of steps deep, and one shared at every step"]["hint"]
+        assert "goes through a shared value again" in shared and "never walk one twice" in shared, shared
+
+
+def test_a_recursive_walk_without_a_visited_set_is_stopped_quickly_and_told_why():
+    import time
+    start = time.perf_counter()
+    result = judged("2.3", RECURSIVE_NO_SEEN)
+    assert time.perf_counter() - start < 10
+    assert "goes through a shared value again" in hints(result) or "recursion limit" in hints(result), hints(result)
+
+
+def test_listing_every_node_gives_a_short_message_with_a_count():
+    code = LEAVES.replace("        if not v._prev:\n            labels.append(v.label)", "        labels.append(v.label)")
+    result = judged("2.3", code)
+    text = hints(result)
+    assert result["earned"] == 0 and "more labels than there are leaves" in text, text
+    assert len(text) < 1200 and "labels: '' " in text and "times" in text, text
