@@ -223,3 +223,34 @@ def test_listing_every_node_gives_a_short_message_with_a_count():
     text = hints(result)
     assert result["earned"] == 0 and "more labels than there are leaves" in text, text
     assert len(text) < 1200 and "labels: '' " in text and "times" in text, text
+
+
+# ---------------------------------------------------------------- 2.1: subtraction, also from a plain number
+
+def sub_answer(body):
+    return VALUE + "    def __mul__(self, other):\n        return Value(self.data * other.data, (self, other), '*')\n" \
+        + "def sub(self, other):\n" + body + "Value.__sub__ = sub\n"
+
+
+WRAPPED = ("    if not isinstance(other, Value):\n        other = Value(other)\n"
+           "    return Value(self.data - other.data, (self, other), '-')\n")
+
+
+def test_subtraction_that_wraps_a_number_gets_every_point():
+    for seed in range(5):
+        result = judged("2.1", sub_answer(WRAPPED), seed)
+        assert result["earned"] == result["points"] == 3, hints(result)
+
+
+@pytest.mark.parametrize("body,must", [
+    ("    return Value(self.data - other.data, (self, other), '-')\n", "a number has no .data"),
+    ("    d = other.data if isinstance(other, Value) else other\n    return Value(self.data - d, (self, other), '-')\n",
+     "the second child, a leaf holding the number"),
+    ("    return Value(other.data - self.data, (self, other), '-')\n", "self minus other"),
+], ids=["lecture's add, retyped", "number left unwrapped", "wrong sign"])
+def test_a_subtraction_mistake_costs_the_first_test_only_and_is_named(body, must):
+    for seed in range(3):
+        result = judged("2.1", sub_answer(body), seed)
+        first = result["tests"][0]
+        assert first["earned"] == 0 and must in first["hint"], first["hint"]
+        assert result["earned"] == 2, hints(result)

@@ -22,7 +22,8 @@ sub = Exercise("2.1", "Value.__sub__", uses=("Value",))
 @sub.cases
 def _(rng):
     a = round(rng.uniform(1, 5), 3)
-    return {"a": a, "b": round(a - rng.uniform(0.5, 4), 3)}  # a - b is positive, so b - a is told apart
+    b = round(a - rng.uniform(0.5, 4), 3)  # a - b is positive, so b - a is told apart
+    return {"a": a, "b": b, "number": rng.choice([1, 2, 3, 0.5, 1.5, 2.5])}
 
 
 @sub.probe
@@ -37,7 +38,17 @@ def _(got, case, Value):
     got["op"] = getattr(out, "_op", None)
 
 
-@sub.test("the difference, self minus other")
+@sub.probe
+def _(got, case, Value):
+    a = Value(case["a"])
+    out = a - case["number"]
+    got["number_data"] = getattr(out, "data", None)
+    got["number_children"] = ["a" if child is a else "number" if isinstance(child, (int, float))
+                              else {"data": getattr(child, "data", None), "children": len(getattr(child, "_prev", ()))}
+                              for child in (getattr(out, "_prev", None) or ())]
+
+
+@sub.test("the difference, self minus other, also with a plain number")
 def _(case, got):
     if not got["has_data"]:
         raise Fail("a - b should return a Value (something with .data)")
@@ -45,6 +56,15 @@ def _(case, got):
     if close(got["data"], case["b"] - case["a"]):
         raise Fail("the result has the wrong sign: a - b is self minus other, in that order", what)
     expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data", what)
+    n, with_number = case["number"], f"Value({case['a']}) - {case['number']}"
+    if "number_data" not in got and any("has no attribute 'data'" in str(e.get("message", "")) for e in got.errors):
+        raise Fail("a - 1 failed: there other is a plain number, and a number has no .data; wrap it in a Value "
+                   "first", with_number)
+    expect(got["number_data"], case["a"] - n, "(a - n).data should be a.data - n for a plain number n", with_number)
+    if got["number_children"] != ["a", {"data": n, "children": 0}]:
+        raise Fail("with a plain number on the right, its Value should be the second child, a leaf holding the "
+                   "number: wrap the number in a Value, then build the result as before",
+                   f"the children of {with_number}: {got['number_children']!r}")
 
 
 @sub.test("a new Value; the inputs stay as they were")
