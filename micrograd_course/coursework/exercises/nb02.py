@@ -22,7 +22,8 @@ sub = Exercise("2.1", "Value.__sub__", uses=("Value",))
 @sub.cases
 def _(rng):
     a = round(rng.uniform(1, 5), 3)
-    return {"a": a, "b": round(a - rng.uniform(0.5, 4), 3)}  # a - b is positive, so b - a is told apart
+    b = round(a - rng.uniform(0.5, 4), 3)  # a - b is positive, so b - a is told apart
+    return {"a": a, "b": b, "number": rng.choice([1, 2, 3, 0.5, 1.5, 2.5])}
 
 
 @sub.probe
@@ -37,7 +38,17 @@ def _(got, case, Value):
     got["op"] = getattr(out, "_op", None)
 
 
-@sub.test("the difference, self minus other")
+@sub.probe
+def _(got, case, Value):
+    a = Value(case["a"])
+    out = a - case["number"]
+    got["number_data"] = getattr(out, "data", None)
+    got["number_children"] = ["a" if child is a else "number" if isinstance(child, (int, float))
+                              else {"data": getattr(child, "data", None), "children": len(getattr(child, "_prev", ()))}
+                              for child in (getattr(out, "_prev", None) or ())]
+
+
+@sub.test("the difference, self minus other, also with a plain number")
 def _(case, got):
     if not got["has_data"]:
         raise Fail("a - b should return a Value (something with .data)")
@@ -45,6 +56,15 @@ def _(case, got):
     if close(got["data"], case["b"] - case["a"]):
         raise Fail("the result has the wrong sign: a - b is self minus other, in that order", what)
     expect(got["data"], case["a"] - case["b"], "(a - b).data should be a.data - b.data", what)
+    n, with_number = case["number"], f"Value({case['a']}) - {case['number']}"
+    if "number_data" not in got and any("has no attribute 'data'" in str(e.get("message", "")) for e in got.errors):
+        raise Fail("a - 1 failed: there other is a plain number, and a number has no .data; wrap it in a Value "
+                   "first", with_number)
+    expect(got["number_data"], case["a"] - n, "(a - n).data should be a.data - n for a plain number n", with_number)
+    if got["number_children"] != ["a", {"data": n, "children": 0}]:
+        raise Fail("with a plain number on the right, its Value should be the second child, a leaf holding the "
+                   "number: wrap the number in a Value, then build the result as before",
+                   f"the children of {with_number}: {got['number_children']!r}")
 
 
 @sub.test("a new Value; the inputs stay as they were")
@@ -116,20 +136,44 @@ leaves = Exercise("2.3", "the leaves of a graph", uses=("leaf_labels", "Value"),
 @leaves.cases
 def _(rng):
     return {"labels": rng.sample(_NAMES, 4), "data": [round(rng.uniform(-3, 3), 2) for _ in range(4)],
-            "depth": rng.randrange(2500, 3500)}
+            "depth": rng.randrange(2500, 3500), "doublings": rng.randrange(28, 33)}
 
 
 def _leaves_of(Value, case):
     return [Value(d, label=name) for d, name in zip(case["data"], case["labels"])]
 
 
+class _TooManyVisits(Exception):
+    """A walk read the children of a shared graph far more often than the graph has nodes."""
+
+
+def _counting(Value, budget):
+    """A subclass of the notebook's Value whose ``_prev`` counts its reads and stops a walk past ``budget``."""
+    reads = [0]
+
+    class Counted(Value):
+        @property
+        def _prev(self):
+            reads[0] += 1
+            if reads[0] > budget:
+                raise _TooManyVisits(f"more than {budget} reads of _prev")
+            return self.__dict__["_counted_prev"]
+
+        @_prev.setter
+        def _prev(self, children):
+            self.__dict__["_counted_prev"] = children
+    return Counted
+
+
 @leaves.probe
 def _(got, case, leaf_labels, Value):
-    # One probe, not three: an endless loop must be interrupted once, not once per probe.
+    # One probe, not several: an endless loop must be interrupted once, not once per probe.
     x0, x1, x2, x3 = _leaves_of(Value, case)
     tree = _node(Value, 0.0, [_node(Value, 0.0, [_node(Value, 0.0, [x0, x1], "*"), x2], "+"), x3], "*")
     got["tree"] = sorted(leaf_labels(tree))
     got["shared"] = sorted(leaf_labels(_node(Value, 0.0, [_node(Value, 0.0, [x0, x0], "*"), x1], "+")))
+    twin, blank = Value(case["data"][1], label=case["labels"][0]), Value(case["data"][2])  # same label; no label
+    got["twins"] = sorted(leaf_labels(_node(Value, 0.0, [_node(Value, 0.0, [x0, twin], "*"), blank], "+")))
     chain = x0
     for _ in range(case["depth"]):
         chain = _node(Value, 0.0, [chain, x1], "+")
@@ -137,28 +181,67 @@ def _(got, case, leaf_labels, Value):
         got["deep"] = sorted(leaf_labels(chain))
     except RecursionError:
         got["deep_recursion"] = True
+    Counted = _counting(Value, budget=100 * (case["doublings"] + 2))
+    y = Counted(case["data"][3], label=case["labels"][3])
+    for _ in range(case["doublings"]):
+        y = _node(Counted, 0.0, [y, y], "+")  # each y is used twice by the next: 2**doublings paths to the leaf
+    try:
+        got["doubled"] = sorted(leaf_labels(y))
+    except _TooManyVisits:
+        got["doubled_revisits"] = True
+
+
+def _short(labels):
+    """A list of labels as a count and its most common few, not thousands of items."""
+    if not isinstance(labels, list) or len(labels) <= 6:
+        return repr(labels)
+    counts = {}
+    for label in labels:
+        counts[repr(label)] = counts.get(repr(label), 0) + 1
+    common = sorted(counts.items(), key=lambda kv: -kv[1])[:3]
+    return f"{len(labels)} labels: " + ", ".join(f"{k} {'once' if n == 1 else f'{n} times'}" for k, n in common) + (", ..." if len(counts) > 3 else "")
+
+
+def _expect_labels(got, expected, look, what):
+    if got != expected:
+        if isinstance(got, list) and len(got) > len(expected):
+            look = ("you list more labels than there are leaves: a leaf is a value with no children (empty _prev); "
+                    "list only those, once per leaf")
+        raise Fail(look, f"{what}: expected {expected!r}, got {_short(got)}")
 
 
 @leaves.test("every leaf of a tree")
 def _(case, got):
-    expect_equal(got["tree"], sorted(case["labels"]), "a leaf is a node with no children (empty _prev); "
-                 "visit every node, not only the root's children", "leaves of (x0*x1 + x2)*x3")
+    _expect_labels(got["tree"], sorted(case["labels"]), "a leaf is a node with no children (empty _prev); "
+                   "visit every node, not only the root's children", "leaves of (x0*x1 + x2)*x3")
 
 
-@leaves.test("a leaf reached twice is listed once")
+@leaves.test("each leaf once: a leaf reached twice, two leaves with one label")
 def _(case, got):
-    expect_equal(got["shared"], sorted(case["labels"][:2]), "remember the nodes you have visited (a set), "
-                 "so a value reached by two paths is listed once", "leaves of x0*x0 + x1")
+    _expect_labels(got["shared"], sorted(case["labels"][:2]), "remember the nodes you have visited (a set), "
+                   "so a value reached by two paths is listed once", "leaves of x0*x0 + x1")
+    _expect_labels(got["twins"], sorted([case["labels"][0]] * 2 + [""]), "two different leaves can carry the same "
+                   "label, or none (''): each is still a leaf of its own. Tell values apart by the value itself "
+                   "(the set of visited nodes), not by its label", "leaves of x0*x0b + blank, where x0b is a "
+                   "second leaf with x0's label and blank has no label")
 
 
-@leaves.test("a graph thousands of steps deep")
+@leaves.test("a graph thousands of steps deep, and one shared at every step")
 def _(case, got):
     if "deep_recursion" in got:
         raise Fail("on a deep graph your function hit Python's recursion limit: walk with a loop and a list "
                    "used as a stack instead of a function that calls itself",
                    f"a chain x0 + x1 + x1 + ... {case['depth']} steps deep")
-    expect_equal(got["deep"], sorted(case["labels"][:2]), "on a long chain x0 + x1 + x1 + ... the leaves are "
-                 "x0 and x1, once each", f"a chain {case['depth']} steps deep")
+    _expect_labels(got["deep"], sorted(case["labels"][:2]), "on a long chain x0 + x1 + x1 + ... the leaves are "
+                   "x0 and x1, once each", f"a chain {case['depth']} steps deep")
+    n = case["doublings"]
+    what = f"y = y + y, {n} times over, from one leaf"
+    if "doubled_revisits" in got:
+        raise Fail("your walk goes through a shared value again every time it reaches it: where each value is "
+                   f"used twice by the next, {n} steps make 2**{n} paths, too many to walk. Remember the nodes "
+                   "you have visited and never walk one twice", f"{what}: stopped after {100 * (n + 2)} reads of _prev")
+    _expect_labels(got["doubled"], [case["labels"][3]], "a value used twice by the next is still one value: "
+                   "list its leaf once", what)
 
 
 # ----------------------------------------------------------------------
