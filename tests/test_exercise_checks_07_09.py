@@ -43,7 +43,9 @@ def squared_hinge(score, label):
 '''
 GRADIENTS = '''
 def logistic_gradients(w, b, xs, ys):
-    errors = [1 / (1 + math.exp(-(sum(a * c for a, c in zip(w, x)) + b))) - y for x, y in zip(xs, ys)]
+    def sigmoid(s):  # stable: the check has scores beyond +-1000
+        return 1 / (1 + math.exp(-s)) if s >= 0 else math.exp(s) / (1 + math.exp(s))
+    errors = [sigmoid(sum(a * c for a, c in zip(w, x)) + b) - y for x, y in zip(xs, ys)]
     return [sum(e * x[j] for e, x in zip(errors, xs)) / DIVISOR for j in range(len(w))], sum(errors) / DIVISOR
 '''
 TOPK = '''

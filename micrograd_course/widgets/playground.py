@@ -12,7 +12,9 @@ so the page stays responsive (Pause works) and the pictures update after
 every few steps. Only one playground trains at a time: a new one (say, the
 cell run again) stops the earlier ones, and closing a widget stops it.
 Everything is reproducible from the seed. The same object can be driven
-from code: ``step(n)``, ``reset()``, and its controls as attributes.
+from code: ``step(n)``, ``reset()``, and its controls as attributes;
+``training_playground(steps=40)`` starts with 40 steps taken, so that a
+stored notebook shows a trained run.
 """
 
 import asyncio
@@ -214,7 +216,7 @@ class TrainingPlayground(widgets.VBox):
     step_seconds = None  # the last training step's time, for the slow-run warning
 
     def __init__(self, dataset="moons", noise=0.1, hidden="16,16", activation="relu", lr=0.1,
-                 l2=1e-4, batch_size=0, seed=0, n_samples=200, steps_per_update=1):
+                 l2=1e-4, batch_size=0, seed=0, n_samples=200, steps_per_update=1, steps=0):
         for other in list(_PLAYGROUNDS):
             other.stop()  # the cell was run again, or a second playground opened: one trains at a time
         _PLAYGROUNDS.add(self)
@@ -273,6 +275,12 @@ class TrainingPlayground(widgets.VBox):
         for control in (self.dataset, self.noise, self.hidden, self.activation, self.seed):
             control.observe(lambda _change: self.reset(), names="value")
         self.reset()
+        if steps:
+            self.step(steps, redraw=False)
+            # Those steps ran before the widget was shown, perhaps on the machine that stored the
+            # notebook: their time says nothing about this one. The reader's first step measures it.
+            self.step_seconds = None
+            self._update()
 
     # -------------------------------------------------------------- state
 

@@ -2,7 +2,7 @@
 
 import math
 
-from ..framework import Exercise, Fail, close, expect, expect_equal
+from ..framework import Exercise, Fail, close, expect, expect_equal, is_number
 
 # ----------------------------------------------------------------------
 sq_hinge = Exercise("8.1", "squared hinge loss with 0/1 labels", uses=("squared_hinge",))
@@ -29,38 +29,74 @@ def _(got, case, squared_hinge):
     for score, label in case["samples"]:
         s = Value(score)
         out = squared_hinge(s, label)
+        if not hasattr(out, "backward"):  # a plain number: its loss can be judged, its gradient cannot
+            got["returned"] = type(out).__name__
+            losses.append(out if isinstance(out, (int, float)) else None)
+            grads.append(None)
+            continue
         losses.append(out.data)
         out.backward()
         grads.append(s.grad)
     got["losses"], got["grads"] = losses, grads
 
 
+def _all_match(samples, losses, reference):
+    """Every sample's loss is ``reference(score, label)``: the whole case shows one mistake."""
+    return all(close(loss, reference(score, label)) for (score, label), loss in zip(samples, losses))
+
+
+# The classic wrong versions of the loss, each with the hint that names it.
+_HINGE_MISTAKES = [
+    (lambda score, label: max(0.0, 1 - (1 - 2 * label) * score) ** 2,
+     "your labels are flipped: label 1 counts as -1 and label 0 as +1 in your margin, so a label-1 sample "
+     "with a large positive score is charged; class 1 must become +1 and class 0 -1"),
+    (lambda score, label: max(0.0, 1 - label * score) ** 2,
+     "every label-0 sample gets the same loss whatever its score: with labels 0/1 the product label * score "
+     "is 0 for class 0, so the margin must use the label as -1 or +1"),
+    (lambda score, label: max(0.0, 1 - (2 * label - 1) * score),
+     "your loss grows linearly inside the margin: that is the plain hinge; this one is squared"),
+    (lambda score, label: (1 - (2 * label - 1) * score) ** 2,
+     "a sample far on the right side is charged: beyond the margin the loss must be 0, so clip before you square"),
+]
+
+
 @sq_hinge.test("the loss", points=2)
 def _(case, got):
-    for (score, label), loss in zip(case["samples"], got["losses"]):
-        want = _squared_hinge(score, label)
-        if close(want, loss):
+    samples, losses = case["samples"], got["losses"]
+    if _all_match(samples, losses, _squared_hinge):
+        return
+    for reference, look in _HINGE_MISTAKES:
+        if _all_match(samples, losses, reference):
+            raise Fail(look, "on every sample of the check")
+    for (score, label), loss in zip(samples, losses):
+        if close(loss, _squared_hinge(score, label)):
             continue
-        if label == 0 and close(loss, max(0.0, 1 - label * score) ** 2):
-            raise Fail("every label-0 sample gets the same loss whatever its score: with labels 0/1 the "
-                       "product label * score is 0 for class 0, so the margin must use the label as -1 or +1",
-                       f"squared_hinge(score={score}, label=0)")
-        if close(loss, max(0.0, 1 - (2 * label - 1) * score)):
-            raise Fail("your loss grows linearly inside the margin: that is the plain hinge; this one is squared",
-                       f"squared_hinge(score={score}, label={label})")
-        if close(loss, (1 - (2 * label - 1) * score) ** 2):
-            raise Fail("a sample far on the right side is charged: beyond the margin the loss must be 0, so "
-                       "clip before you square", f"squared_hinge(score={score}, label={label})")
-        expect(loss, want, "the loss is off", f"squared_hinge(score={score}, label={label})")
+        for reference, look in _HINGE_MISTAKES:
+            if close(loss, reference(score, label)):
+                raise Fail(look, f"squared_hinge(score={score}, label={label})")
+        expect(loss, _squared_hinge(score, label), "the loss is off", f"squared_hinge(score={score}, label={label})")
 
 
 @sq_hinge.test("its gradient")
 def _(case, got):
-    for (score, label), grad in zip(case["samples"], got["grads"]):
+    if "returned" in got:
+        raise Fail(f"squared_hinge returned a {got['returned']}, not a Value, so backward() cannot reach the "
+                   "score: build the loss from Value operations")
+    for (score, label), loss, grad in zip(case["samples"], got["losses"], got["grads"]):
         y = 2 * label - 1
         want = -2 * y * max(0.0, 1 - y * score)
-        expect(grad, want, "build the loss from Value operations so backward() reaches the score (and fix the "
-               "loss test first if it fails)", f"d loss / d score at score={score}, label={label}")
+        if close(grad, want):
+            continue
+        what = f"d loss / d score at score={score}, label={label}"
+        if not close(loss, _squared_hinge(score, label)):
+            raise Fail("your loss is off (see the loss test), and this gradient is checked against the right "
+                       "loss: fix the loss first, and its gradient follows", what)
+        if close(grad, 0.0):
+            raise Fail("the loss is right but no gradient reached the score: part of it was computed on plain "
+                       "numbers (score.data, max() or math on floats), which backward() cannot follow; build it "
+                       "from Value operations", f"{what}: got 0")
+        expect(grad, want, "the loss is right but backward() gives the score another slope: check any operation "
+               "whose backward you wrote yourself", what)
 
 
 def _sigmoid(z):
@@ -122,23 +158,36 @@ def _(got, case, weighted_bce_with_logits):
                       for score, label in case["extreme"]]
 
 
+SIGN_SWAPPED = ("the score's sign is swapped inside the logs: your loss charges a label-1 sample less the more "
+                "negative its score is; the term for class 1 must fall as the score rises, the term for class 0 "
+                "must rise with it")
+
+
 @bce.test("pos_weight = 1 is the lecture's loss")
 def _(case, got):
-    for (score, label), loss in zip(case["moderate"], got["w1"]):
+    samples, losses = case["moderate"], got["w1"]
+    if _all_match(samples, losses, _bce_with_logits):
+        return
+    if _all_match(samples, losses, lambda score, label: _bce_with_logits(-score, label)):
+        raise Fail(SIGN_SWAPPED, "with pos_weight = 1, on every sample of the check")
+    for (score, label), loss in zip(samples, losses):
         expect(loss, _bce_with_logits(score, label), "with pos_weight = 1 this must be the lecture's binary "
                "cross-entropy of p = sigmoid(score)", f"score={score}, label={label}, pos_weight=1")
 
 
 @bce.test("the weight falls on class 1 only")
 def _(case, got):
-    w = case["w"]
-    for (score, label), loss in zip(case["moderate"], got["losses"]):
+    w, samples, losses = case["w"], case["moderate"], got["losses"]
+    if _all_match(samples, losses, lambda score, label: _weighted_bce(score, label, w)):
+        return
+    if _all_match(samples, losses, lambda score, label: _weighted_bce(-score, label, w)):
+        raise Fail(SIGN_SWAPPED, f"pos_weight={w}, on every sample of the check")
+    for (score, label), loss in zip(samples, losses):
         want = _weighted_bce(score, label, w)
         if close(loss, want):
             continue
         if any(close(loss2, l2 * _softplus(-s2) + w * (1 - l2) * _softplus(s2))
-               for (s2, l2), loss2 in zip(case["moderate"], got["losses"])) and close(got["losses"][0],
-                                                                                       _bce_with_logits(*case["moderate"][0])):
+               for (s2, l2), loss2 in zip(samples, losses)) and close(losses[0], _bce_with_logits(*samples[0])):
             raise Fail("you weighted class 0 instead of class 1: a label-1 sample's loss does not change with "
                        "pos_weight, a label-0 sample's does", f"pos_weight={w}")
         if close(loss, w * _bce_with_logits(score, label)) and label == 0:
@@ -152,10 +201,20 @@ def _(case, got):
 @bce.test("its gradient")
 def _(case, got):
     w = case["w"]
-    for (score, label), grad in zip(case["moderate"], got["grads"]):
+    for (score, label), loss, grad in zip(case["moderate"], got["losses"], got["grads"]):
         want = w * label * (_sigmoid(score) - 1) + (1 - label) * _sigmoid(score)
-        expect(grad, want, "build the loss from Value operations (exp, log, +, *) so backward() reaches the "
-               "score (and fix the loss tests first if they fail)", f"d loss / d score at score={score}, label={label}")
+        if close(grad, want):
+            continue
+        what = f"d loss / d score at score={score}, label={label}"
+        if not close(loss, _weighted_bce(score, label, w)):
+            raise Fail("your loss is off (see the loss tests), and this gradient is checked against the right "
+                       "loss: fix the loss first, and its gradient follows", what)
+        if close(grad, 0.0):
+            raise Fail("the loss is right but no gradient reached the score: part of it was computed on plain "
+                       "numbers (score.data, math.exp or math.log), which backward() cannot follow; build it "
+                       "from Value operations (exp, log, +, *)", f"{what}: got 0")
+        expect(grad, want, "the loss is right but backward() gives the score another slope: check any operation "
+               "whose backward you wrote yourself", what)
 
 
 @bce.test("confident mistakes (|score| >= 1000): finite, no overflow", points=2)
@@ -167,9 +226,12 @@ def _(case, got):
         raise Fail("a score of a thousand overflowed exp or took log(0), so the loss came out inf or nan: "
                    "never form e^s or p for a large |s|; write each log in a form where exp only ever sees a "
                    "number <= 0")
+    w = case["w"]
+    if _all_match(case["extreme"], got["extreme"], lambda score, label: _weighted_bce(-score, label, w)):
+        raise Fail(SIGN_SWAPPED, f"pos_weight={w}, scores of a thousand")
     for (score, label), loss in zip(case["extreme"], got["extreme"]):
-        expect(loss, _weighted_bce(score, label, case["w"]), "for a score of a thousand the loss is off",
-               f"score={score}, label={label}, pos_weight={case['w']}")
+        expect(loss, _weighted_bce(score, label, w), "for a score of a thousand the loss is off",
+               f"score={score}, label={label}, pos_weight={w}")
 
 
 # ----------------------------------------------------------------------
@@ -192,7 +254,13 @@ gradients = Exercise("8.3", "logistic regression's gradients by hand", uses=("lo
 
 @gradients.cases
 def _(rng):
-    return _logistic_case(rng, rng.randint(4, 7))
+    case = _logistic_case(rng, rng.randint(4, 7))
+    # Scores between 1000 and 2000 in size, of either sign: math.exp of a number above about 709.8 overflows.
+    w = [round(rng.uniform(1, 2), 3), round(-rng.uniform(1, 2), 3)]
+    case["extreme"] = {"w": w, "b": round(rng.uniform(-1, 1), 3),
+                       "xs": [[-500.0, 500.0], [500.0, -500.0], [round(rng.uniform(-1, 1), 3), 0.5]],
+                       "ys": [rng.choice([0, 1]) for _ in range(3)]}
+    return case
 
 
 @gradients.probe
@@ -201,21 +269,87 @@ def _(got, case, logistic_gradients):
     got["dw"], got["db"] = list(dw), db
 
 
+@gradients.probe
+def _(got, case, logistic_gradients):
+    big = case["extreme"]
+    dw, db = logistic_gradients(big["w"], big["b"], big["xs"], big["ys"])
+    got["extreme_dw"], got["extreme_db"] = list(dw), db
+
+
+def _gradient_mistake(got, expected, n, n_weights, bias):
+    """The hint for a gradient (a list of numbers) that shows one of the classic mistakes, else None.
+
+    ``expected`` is the right gradient, ``n`` the number of samples, ``bias`` the right bias gradient.
+    """
+    def every(values):
+        return all(close(g, v) for g, v in zip(got, values))
+
+    name = "db" if len(expected) == 1 else "dw"
+    if any(abs(e) > 1e-9 for e in expected) and every([0.0] * len(expected)):
+        if name == "db":
+            return ("db is 0, but the bias moves every sample's score by the same amount, so every sample's "
+                    "error reaches it")
+        return "dw is 0: each weight moves the scores, so each gets a gradient from every sample"
+    if every([-e for e in expected]):
+        return (f"{name} has the right size but the wrong sign: check the sign of each sample's d loss / d score "
+                "(raising a label-1 sample's score lowers its loss)")
+    if every([n * e for e in expected]):
+        return (f"{name} is n times too large (n = the number of samples): the loss is a mean over the samples, "
+                "so its gradient is a mean too, not a sum")
+    if every([n * e / n_weights for e in expected]):
+        return f"{name} was divided by the number of weights; the loss averages over the samples"
+    if name == "dw" and every([bias] * len(expected)) and not all(close(e, bias) for e in expected):
+        return ("every weight got the bias's gradient: the score depends on w_j through the input x_j, and the "
+                "chain rule multiplies by it")
+    return None
+
+
+def _inputs(case):
+    return f"w={case['w']}, b={case['b']}, xs={case['xs']}, ys={case['ys']}"
+
+
 @gradients.test("d loss / d b")
 def _(case, got):
-    expect(got["db"], _logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])[1],
-           "per sample, d loss / d score is p - y; the bias gradient is its mean over the samples",
-           f"db for w={case['w']}, b={case['b']}, xs={case['xs']}, ys={case['ys']}")
+    dw, db = _logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])
+    if not close(got["db"], db):
+        look = _gradient_mistake([got["db"]], [db], len(case["xs"]), len(case["w"]), db)
+        expect(got["db"], db, look or "db is off: work out one sample's d loss / d score from its loss, then "
+               "average it over the samples", f"db for {_inputs(case)}")
 
 
 @gradients.test("d loss / d w")
 def _(case, got):
-    expected = _logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])[0]
+    expected, db = _logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])
     if not (isinstance(got["dw"], list) and len(got["dw"]) == len(expected)):
         raise Fail("return dw as a list with one gradient per weight")
+    if all(close(g, e) for g, e in zip(got["dw"], expected)):
+        return
+    look = _gradient_mistake(got["dw"], expected, len(case["xs"]), len(case["w"]), db)
     for j, (g, e) in enumerate(zip(got["dw"], expected)):
-        expect(g, e, "weight j's gradient is the mean of (p - y) times that sample's input j (chain rule "
-               "through score = w . x + b)", f"dw[{j}] for w={case['w']}, b={case['b']}, xs={case['xs']}, ys={case['ys']}")
+        expect(g, e, look or "dw is off: chain each sample's d loss / d score through score = w . x + b to w_j, "
+               "then average over the samples", f"dw[{j}] for {_inputs(case)}")
+
+
+@gradients.test("scores beyond +-1000: no overflow")
+def _(case, got):
+    big = case["extreme"]
+    if "extreme_db" not in got and any(e.get("error") == "OverflowError" for e in got.errors):
+        raise Fail("math.exp overflowed (OverflowError) on a sample whose score is about a thousand in size: "
+                   "e to the power of a large number is beyond a float; write the sigmoid so that exp only ever "
+                   "sees a number <= 0 (one form for s >= 0, another for s < 0)")
+    ordinary_dw, ordinary_db = _logistic_gradients(case["w"], case["b"], case["xs"], case["ys"])
+    if not (close(got["db"], ordinary_db) and isinstance(got["dw"], list)
+            and len(got["dw"]) == len(ordinary_dw) and all(close(g, e) for g, e in zip(got["dw"], ordinary_dw))):
+        raise Fail("fix the two tests above first: this one checks the same gradients at scores of a thousand")
+    dw, db = _logistic_gradients(big["w"], big["b"], big["xs"], big["ys"])
+    values = [got["extreme_db"]] + list(got["extreme_dw"])
+    if not all(is_number(v) and math.isfinite(v) for v in values):
+        raise Fail("with scores of a thousand your gradients came out inf or nan: the sigmoid of such a score is "
+                   "0 or 1 to within rounding, and each sample's error stays between -1 and 1")
+    for name, g, e in [("db", got["extreme_db"], db)] + [(f"dw[{j}]", g, e)
+                                                       for j, (g, e) in enumerate(zip(got["extreme_dw"], dw))]:
+        expect(g, e, "with scores of a thousand the gradients are off (the ordinary cases pass?): check your "
+               "sigmoid for large scores of either sign", f"{name} for {_inputs(big)}")
 
 
 # ----------------------------------------------------------------------
