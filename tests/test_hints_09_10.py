@@ -204,3 +204,47 @@ def test_10_5_each_slip_gets_its_own_hint_without_the_formula(name, code, must, 
 def test_10_5_the_slips_get_different_hints():
     seen = {first for _, code, _, _ in CEILING_SLIPS for _, first, _ in first_and_later("10.5", code, [0])}
     assert len(seen) == len(CEILING_SLIPS), seen
+
+
+# ---------------------------------------------------------------- 9.2 and 9.4
+
+WEIGHTED_CE = """import math
+def weighted_cross_entropy(probabilities, labels, weights):
+    total = sum(weights[c] * SIGNmath.log(row[c]) for row, c in zip(probabilities, labels))
+    return total / sum(weights[c] for c in labels)
+"""
+
+
+def test_9_2_a_missing_minus_is_named_as_the_sign():
+    code = WEIGHTED_CE.replace("SIGN", "")
+    for result, first, later in first_and_later("9.2", code):
+        assert "wrong sign" in first and "expected" not in first, first
+        for wrong in ("TRUE class", "indexed by class", "their product"):
+            assert wrong not in later, later
+    assert judge_cell("9.2", WEIGHTED_CE.replace("SIGN", "-"))["earned"] == 5
+
+
+MINIBATCHES = """import random
+def minibatches(n, batch_size, seed):
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [order[i:i + batch_size] for i in RANGE]
+"""
+
+
+@pytest.mark.parametrize("loop,must,must_not", [
+    ("range(0, n - 1, batch_size)", "last sample is lost", "dropped"),
+    ("range(0, n - batch_size + 1, batch_size)", "smaller batch is dropped", "last sample is lost"),
+], ids=["stops at n - 1", "drops the partial batch"])
+def test_9_4_a_lost_last_index_and_a_dropped_batch_fail_on_every_seed_and_are_named(loop, must, must_not):
+    code = MINIBATCHES.replace("RANGE", loop)
+    for seed in range(12):  # every seed: the check always tries the shapes that show these two
+        first = judge_cell("9.4", code, seed, reveal=False)
+        assert first["earned"] < first["points"], seed
+        assert must in hints(first) and must_not not in hints(first), (seed, hints(first))
+
+
+def test_9_4_the_right_batches_score_full_marks():
+    for seed in range(12):
+        result = judge_cell("9.4", MINIBATCHES.replace("RANGE", "range(0, n, batch_size)"), seed)
+        assert result["earned"] == result["points"], hints(result)
