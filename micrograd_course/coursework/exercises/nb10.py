@@ -445,7 +445,7 @@ LOOK = ("the loss is a bowl in (a, b, c) with a different curvature in each dire
 def _ceiling_test(case, got, key):
     xs, answer = case[key], got[key]
     what = f"largest_safe_lr on {len(xs)} points in [{xs[0]:.3g}, {xs[-1]:.3g}]"
-    right = _safe_lr(xs)
+    right = float(_safe_lr(xs))
     if close(answer, right):
         return
     other = "shifted" if key == "centred" else "centred"
