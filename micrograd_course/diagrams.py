@@ -70,7 +70,8 @@ def _check(sizes, weights, biases, names, where):
                              f"but it has {sizes[layer]} unit{'s' if sizes[layer] != 1 else ''}")
 
 
-def draw_network(sizes, weights=None, biases=None, names=None, activations=None, show_stages=True):
+def draw_network(sizes, weights=None, biases=None, names=None, activations=None, show_stages=True,
+                 subscripts=False):
     """Draw a fully connected network, inputs on the left.
 
     ``sizes``: units per layer, inputs first, e.g. ``[2, 2, 1]``.
@@ -80,12 +81,21 @@ def draw_network(sizes, weights=None, biases=None, names=None, activations=None,
     ``names``: a list of names per layer (default x1, x2 / h1, h2 / y1).
     ``activations``: one function name per layer after the inputs (``"u"``,
     ``"tanh"``, ``"softmax"``); it names the activation stage.
+    ``subscripts``: name each unit's excitation after the unit (``z_h1``, so
+    ``h1 = tanh(z_h1)``) rather than a bare ``z``.
 
     Each unit shows its excitation ``z = ...`` and activation ``name = f(z)``;
     with numbers, the excitation is written out and every arrow carries its weight.
+    A softmax layer counts its units from 0, as classes are counted: its
+    excitations are ``z0, z1, ...``, its outputs ``p0, p1, ...`` (unless
+    ``names`` says otherwise), and ``pk = softmax(z)[k]`` reads the whole vector z.
+    Units are drawn in the order given, top to bottom.
     """
-    names = names or _default_names(sizes)
     activations = activations or ["f"] * (len(sizes) - 1)
+    if not names:
+        names = _default_names(sizes)
+        if len(activations) == len(sizes) - 1 and activations[-1] == "softmax":
+            names[-1] = [f"p{k}" for k in range(sizes[-1])]
     if len(activations) != len(sizes) - 1:
         raise ValueError(f"draw_network: one activation per layer after the inputs ({len(sizes) - 1}); "
                          f"got {len(activations)}")
@@ -93,7 +103,8 @@ def draw_network(sizes, weights=None, biases=None, names=None, activations=None,
 
     configure_renderer()
     dot = GraphDrawing(format="svg",
-                       graph_attr={"rankdir": "LR", "ranksep": "0.9", "nodesep": "0.3"},
+                       graph_attr={"rankdir": "LR", "ranksep": "0.9", "nodesep": "0.3",
+                                   "ordering": "out"},  # units top to bottom in their given order
                        node_attr={"fontname": "Helvetica", "fontsize": "11"},
                        edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.6"})
     for name in names[0]:
@@ -109,12 +120,13 @@ def draw_network(sizes, weights=None, biases=None, names=None, activations=None,
                 units.append(f"{name} = {act}(a weighted sum of {', '.join(previous)} plus a bias)")
             lines = [name]
             if show_stages:
+                z = f"z{j}" if act == "softmax" else f"z_{name}" if subscripts else "z"
                 if weights is not None and biases is not None:
-                    lines.append(f"excitation z = {linear_text(weights[layer - 1][j], previous, biases[layer - 1][j])}")
+                    lines.append(f"excitation {z} = {linear_text(weights[layer - 1][j], previous, biases[layer - 1][j])}")
                 else:
-                    lines.append("excitation z = sum(w * input) + b")
-                lines.append(f"activation {name} = {act}(z)" if act != "softmax"
-                             else f"activation {name} = softmax(z)[{j + 1}]")
+                    lines.append(f"excitation {z} = sum(w * input) + b")
+                lines.append(f"activation {name} = {act}({z})" if act != "softmax"
+                             else f"activation {name} = softmax(z)[{j}]")
             dot.node(f"{layer}.{name}", "\n".join(lines), shape="box", style="rounded")
             for i, source in enumerate(previous):
                 label = _number(weights[layer - 1][j][i]) if weights is not None else ""

@@ -49,10 +49,27 @@ def test_the_xor_network_shows_every_weight_and_both_stages():
 def test_the_shape_alone_and_softmax_outputs():
     source = draw_network([2, 3, 3], activations=["tanh", "softmax"]).source
     assert source.count("->") == 2 * 3 + 3 * 3
-    assert "activation y3 = softmax(z)[3]" in source and "activation h1 = tanh(z)" in source
+    assert "activation p2 = softmax(z)[2]" in source and "activation h1 = tanh(z)" in source  # classes from 0
+    assert "excitation z0 = sum(w * input) + b" in source and "softmax(z)[3]" not in source
     assert "sum(w * input) + b" in source
     deep = draw_network([2, 2, 2, 1]).source
     assert "h1_1" in deep and "h2_2" in deep and "y1" in deep
+
+
+def test_units_are_drawn_top_to_bottom_in_their_order():
+    # Graphviz reorders a rank to cut crossings unless told to keep the order: h3, h4, h1, h2 was drawn.
+    svg = draw_network([2, 4, 3], activations=["tanh", "softmax"]).pipe(format="svg", encoding="utf-8")
+    heights = {name: float(y) for name, y in re.findall(
+        r'<title>\d\.(\w+)</title>.*?<text[^>]*y="([-\d.]+)"', svg, re.S)}
+    for layer in (["x1", "x2"], ["h1", "h2", "h3", "h4"], ["p0", "p1", "p2"]):
+        ys = [heights[name] for name in layer]
+        assert ys == sorted(ys), (layer, ys)  # SVG y grows downwards
+
+
+def test_subscripts_name_each_units_excitation():
+    source = draw_network([2, 2, 3], activations=["tanh", "softmax"], subscripts=True).source
+    assert "excitation z_h1 = sum(w * input) + b" in source and "activation h2 = tanh(z_h2)" in source
+    assert "excitation z1 = sum(w * input) + b" in source and "activation p1 = softmax(z)[1]" in source
 
 
 @pytest.mark.parametrize("call,message", [

@@ -149,6 +149,9 @@ def _weighted_diagnosis(got_value, probabilities, labels, weights, what):
         return
     n = len(labels)
     total = sum(weights[c] * -math.log(row[c]) for row, c in zip(probabilities, labels))
+    if close(got_value, -right):
+        raise Fail("your loss has the wrong sign: it comes out negative, but the log of a probability is never "
+                   "positive, so the cross-entropy takes MINUS the logs (a loss to be made small)", what)
     if close(got_value, total):
         raise Fail("you summed the weighted losses but did not divide", what)
     if close(got_value, total / n):
@@ -326,7 +329,13 @@ batches = Exercise("9.4", "mini-batches that cover every sample once", uses=("mi
 
 @batches.cases
 def _(rng):
-    return {"n": rng.randint(7, 20), "size": rng.randint(2, 5), "seed": rng.randint(0, 1000)}
+    size = rng.randint(3, 5)   # 3 or more, so that a left-over of 2 or more exists
+    full = rng.randint(2, 4)
+    # Besides the drawn case, always three more: n a multiple of the size, n with a left-over of 2 or more
+    # (a dropped partial batch shows), and n with a left-over of exactly 1 (range(0, n - 1, size) shows).
+    shapes = [[full * size, size], [full * size + rng.randint(2, size - 1), size],
+              [(full + 1) * size + 1, size], [rng.randint(7, 20), rng.randint(2, 5)]]
+    return {"n": rng.randint(7, 20), "size": rng.randint(2, 5), "seed": rng.randint(0, 1000), "shapes": shapes}
 
 
 @batches.probe
@@ -336,19 +345,62 @@ def _(got, case, minibatches):
     got["others"] = [[list(b) for b in minibatches(case["n"], case["size"], seed=case["seed"] + k)] for k in (1, 2)]
 
 
+@batches.probe
+def _(got, case, minibatches):
+    got["shapes"] = [[list(b) for b in minibatches(n, size, seed=case["seed"])] for n, size in case["shapes"]]
+
+
+def _batch_shapes(case, got):
+    """Every (n, size) the probe tried, with the batches it got."""
+    return [(case["n"], case["size"], got["batches"])] + [(n, size, b) for (n, size), b in zip(case["shapes"], got["shapes"])]
+
+
+def _batch_mistake(case, got):
+    """What a wrong set of batches did, read from all the shapes tried; None when nothing matches."""
+    lost_partial, lost_single, other = False, False, False
+    for n, size, batches in _batch_shapes(case, got):
+        lengths = [len(b) for b in batches]
+        right = [size] * (n // size) + ([n % size] if n % size else [])
+        if lengths == right and sorted(i for b in batches for i in b) == list(range(n)):
+            continue
+        if lengths == [size] * (n // size) and n % size:
+            if n % size == 1:
+                lost_single = True
+            else:
+                lost_partial = True
+        else:
+            other = True
+    if other:
+        return None
+    if lost_partial:
+        return ("the last, smaller batch is dropped: when n is not a multiple of batch_size, the samples left "
+                "after the full batches (fewer than batch_size) must still form one batch of their own")
+    if lost_single:
+        return ("the last sample is lost when exactly one is left over after the full batches (n = 13 with "
+                "batch_size 4, say): your loop over the batch starts stops one position short of n, so the batch "
+                "that would hold that last sample never starts")
+    return None
+
+
 @batches.test("every index exactly once")
 def _(case, got):
-    flat = sorted(i for batch in got["batches"] for i in batch)
-    expect_equal(flat, list(range(case["n"])), "the batches together should hold each index 0..n-1 exactly once",
-                 f"all indices in minibatches({case['n']}, {case['size']})")
+    mistake = _batch_mistake(case, got)
+    for n, size, batches in _batch_shapes(case, got):
+        flat = sorted(i for batch in batches for i in batch)
+        if flat != list(range(n)):
+            raise Fail(mistake or "the batches together should hold each index 0..n-1 exactly once",
+                       f"all indices in minibatches({n}, {size}): expected {list(range(n))!r}, got {flat!r}")
 
 
 @batches.test("batch sizes")
 def _(case, got):
-    n, size = case["n"], case["size"]
-    expected = [size] * (n // size) + ([n % size] if n % size else [])
-    expect_equal([len(b) for b in got["batches"]], expected, "full batches of batch_size, then one smaller batch "
-                 "with what is left", f"batch sizes for n={n}, batch_size={size}")
+    mistake = _batch_mistake(case, got)
+    for n, size, batches in _batch_shapes(case, got):
+        expected = [size] * (n // size) + ([n % size] if n % size else [])
+        lengths = [len(b) for b in batches]
+        if lengths != expected:
+            raise Fail(mistake or "full batches of batch_size, then one smaller batch with what is left",
+                       f"batch sizes for n={n}, batch_size={size}: expected {expected!r}, got {lengths!r}")
 
 
 @batches.test("shuffled, and repeatable with the seed")
