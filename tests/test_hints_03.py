@@ -117,11 +117,13 @@ MISTAKES_34 = [
     ("ReLU left out", TWO.replace("n1 if n1 > 0 else 0.0", "n1").replace("(1.0 if n1 > 0 else 0.0)", "1.0"),
      "your h is w1*x + b1 itself"),
     ("own values", TWO.replace('"w2": h * dn2', '"w2": w2 * dn2').replace('"w1": x * dn1', '"w1": w1 * dn1'),
-     "a weight got its own value"),
+     "w2 got its own value"),
+    ("w2's own value only", TWO.replace('"w2": h * dn2', '"w2": w2 * dn2'), "w2 got its own value"),
+    ("w1's own value only", TWO.replace('"w1": x * dn1', '"w1": w1 * dn1'), "w1 got its own value"),
     ("1 - n**2 and w2 left out", TWO.replace("dn2 = 1 - o**2", "dn2 = 1 - n2**2").replace("dh = w2 * dn2", "dh = dn2"),
      "written with its input n2"),
 ]
-RULES_34 = ["1 - o**2", "w2 times", "passes 0", "w2 gets h"]
+RULES_34 = ["1 - o**2", "w2 times", "passes 0", "w2 gets h", "w1 gets x"]
 
 
 @pytest.mark.parametrize("code,phrase", [m[1:] for m in MISTAKES_34], ids=[m[0] for m in MISTAKES_34])
@@ -148,3 +150,11 @@ def test_3_4_an_unclassified_miss_is_named_by_its_first_wrong_entry():
     code = TWO.replace('"b2": dn2', '"b2": 2 * dn2')
     text = hints("3.4", code)
     assert text.startswith("do/db2 is off") and "1 - o**2" not in text, text
+
+
+def test_3_4_one_weight_with_its_own_value_is_named_alone():
+    """Only w2 wrong: the hint must not blame w1 too (a blind reader's case)."""
+    code = TWO.replace('"w2": h * dn2', '"w2": w2 * dn2')
+    for seed in range(3):
+        text = hints("3.4", code, seed)
+        assert "w2 got its own value" in text and "w1 got" not in text, (seed, text)

@@ -269,7 +269,7 @@ CHAIN_KEYS = ("w2", "b2", "w1", "b1")
 
 
 def _two_neurons(x, w1, b1, w2, b2, slope="1 - o**2", w2_in_chain=True, relu_gate=True, relu_forward=True,
-                 own_value=False):
+                 own_w2=False, own_w1=False):
     """The gradients, right or with one of the classic mistakes switched on."""
     n1 = w1 * x + b1
     h = n1 if n1 > 0 or not relu_forward else 0.0
@@ -278,7 +278,7 @@ def _two_neurons(x, w1, b1, w2, b2, slope="1 - o**2", w2_in_chain=True, relu_gat
     dn2 = {"1 - o**2": 1 - o ** 2, "1 - n**2": 1 - n2 ** 2, "none": 1.0}[slope]
     dh = (w2 if w2_in_chain else 1.0) * dn2
     dn1 = dh * (1.0 if n1 > 0 or not (relu_gate and relu_forward) else 0.0)
-    grads = {"w2": (w2 if own_value else h) * dn2, "b2": dn2, "w1": (w1 if own_value else x) * dn1, "b1": dn1}
+    grads = {"w2": (w2 if own_w2 else h) * dn2, "b2": dn2, "w1": (w1 if own_w1 else x) * dn1, "b1": dn1}
     return {name: grad + 0.0 for name, grad in grads.items()}  # 0.0, never -0.0, in a hint
 
 
@@ -295,8 +295,10 @@ CHAIN_MISTAKES = [
                             "the backward pass is missing", "where its input is negative the ReLU passes 0 back"),
     (dict(relu_forward=False), "here w1*x + b1 is negative, yet your h is w1*x + b1 itself: the ReLU is "
                                "missing", "h = relu(w1*x + b1) is 0 here, and the ReLU passes 0 back"),
-    (dict(own_value=True), "a weight got its own value from its product: w2 in w2*h, w1 in w1*x",
-     "a product gives each input the other input: w2 gets h, w1 gets x, times the gradient arriving"),
+    (dict(own_w2=True), "w2 got its own value from its product w2*h",
+     "a product gives each input the other input: w2 gets h, times the gradient arriving"),
+    (dict(own_w1=True), "w1 got its own value from its product w1*x",
+     "a product gives each input the other input: w1 gets x, times the gradient arriving"),
 ]
 
 
