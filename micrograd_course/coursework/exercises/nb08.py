@@ -87,16 +87,21 @@ def _(case, got):
         want = -2 * y * max(0.0, 1 - y * score)
         if close(grad, want):
             continue
-        what = f"d loss / d score at score={score}, label={label}"
-        if not close(loss, _squared_hinge(score, label)):
-            raise Fail("your loss is off (see the loss test), and this gradient is checked against the right "
-                       "loss: fix the loss first, and its gradient follows", what)
-        if close(grad, 0.0):
-            raise Fail("the loss is right but no gradient reached the score: part of it was computed on plain "
-                       "numbers (score.data, max() or math on floats), which backward() cannot follow; build it "
-                       "from Value operations", f"{what}: got 0")
-        expect(grad, want, "the loss is right but backward() gives the score another slope: check any operation "
-               "whose backward you wrote yourself", what)
+        _score_gradient(grad, want, close(loss, _squared_hinge(score, label)), score, label,
+                        "score.data, max() or math on floats", "Value operations", "test")
+
+
+def _score_gradient(grad, want, loss_right, score, label, plain, operations, tests):
+    """Judge one d loss / d score against ``want``: a wrong loss first, then no gradient, then another slope."""
+    what = f"d loss / d score at score={score}, label={label}"
+    if not loss_right:
+        raise Fail(f"your loss is off (see the loss {tests}), and this gradient is checked against the right "
+                   "loss: fix the loss first, and its gradient follows", what)
+    if close(grad, 0.0):
+        raise Fail("the loss is right but no gradient reached the score: part of it was computed on plain "
+                   f"numbers ({plain}), which backward() cannot follow; build it from {operations}", f"{what}: got 0")
+    expect(grad, want, "the loss is right but backward() gives the score another slope: check any operation "
+           "whose backward you wrote yourself", what)
 
 
 def _sigmoid(z):
@@ -205,16 +210,8 @@ def _(case, got):
         want = w * label * (_sigmoid(score) - 1) + (1 - label) * _sigmoid(score)
         if close(grad, want):
             continue
-        what = f"d loss / d score at score={score}, label={label}"
-        if not close(loss, _weighted_bce(score, label, w)):
-            raise Fail("your loss is off (see the loss tests), and this gradient is checked against the right "
-                       "loss: fix the loss first, and its gradient follows", what)
-        if close(grad, 0.0):
-            raise Fail("the loss is right but no gradient reached the score: part of it was computed on plain "
-                       "numbers (score.data, math.exp or math.log), which backward() cannot follow; build it "
-                       "from Value operations (exp, log, +, *)", f"{what}: got 0")
-        expect(grad, want, "the loss is right but backward() gives the score another slope: check any operation "
-               "whose backward you wrote yourself", what)
+        _score_gradient(grad, want, close(loss, _weighted_bce(score, label, w)), score, label,
+                        "score.data, math.exp or math.log", "Value operations (exp, log, +, *)", "tests")
 
 
 @bce.test("confident mistakes (|score| >= 1000): finite, no overflow", points=2)
