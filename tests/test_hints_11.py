@@ -248,3 +248,15 @@ def test_11_4_takes_the_keys_in_any_order():
     for seed in range(2):
         result = judge_cell("11.4", code, seed)
         assert result["earned"] == result["points"], result
+
+
+def test_11_1_an_index_error_in_the_weights_is_not_blamed_on_the_biases():
+    from micrograd_course.coursework.framework import EXERCISES
+    seeds = [seed for seed in range(40) if len(EXERCISES["11.1"].make_case(seed)["weight"]) >
+             len(EXERCISES["11.1"].make_case(seed)["weight"][0])][:2]  # more neurons than inputs: an IndexError
+    assert seeds
+    for seed in seeds:
+        result = judge_cell("11.1", LOAD_TRANSPOSED, seed, reveal=False)
+        assert "IndexError" in _row(result, "weights")["hint"], result
+        bias = _row(result, "biases")
+        assert bias["earned"] == bias["points"] or "fix the weights first" in bias["hint"], bias

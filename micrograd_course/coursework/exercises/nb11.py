@@ -63,6 +63,9 @@ def _(case, got):
 
 @load.test("biases")
 def _(case, got):
+    if "index_error" in got and got["bias"] != case["bias"]:
+        raise Fail("fix the weights first (the test above): its IndexError stopped load_linear before every bias "
+                   "was set")
     expect_equal(got["bias"], case["bias"], "the biases are not bias's numbers in order: one bias per neuron",
                  "bias[i] goes to layer.neurons[i].b; the layer's biases")
 
