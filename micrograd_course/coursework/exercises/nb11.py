@@ -28,7 +28,10 @@ def _(got, case, load_linear):
 
     layer = Layer(len(case["weight"][0]), len(case["weight"]), seed=0)
     before = [id(p) for p in layer.parameters()]
-    load_linear(layer, case["weight"], case["bias"])
+    try:
+        load_linear(layer, case["weight"], case["bias"])
+    except IndexError:  # rows read as columns run off the end when the layer is not square
+        got["index_error"] = True
     got["weight"] = [[w.data for w in n.w] for n in layer.neurons]
     got["bias"] = [n.b.data for n in layer.neurons]
     got["still_values"] = all(type(p) is Value for n in layer.neurons for p in n.w + [n.b])
@@ -36,15 +39,35 @@ def _(got, case, load_linear):
     got["same_objects"] = [id(p) for p in layer.parameters()] == before
 
 
+def _transposed_where_defined(got, weight):
+    """Every number of ``got`` that has a mirror in ``weight`` is that mirror: rows and columns swapped."""
+    pairs = [(got[i][j], weight[j][i]) for i in range(len(got)) for j in range(len(got[i]))
+             if j < len(weight) and i < len(weight[j])]
+    return bool(pairs) and all(a == b for a, b in pairs) and got != weight
+
+
 @load.test("weights: row = neuron, column = input")
 def _(case, got):
-    expect_equal(got["weight"], case["weight"], "weight[i][j] belongs to neuron i and input j: set "
-                 "neuron.w[j].data", "the layer's weights after load_linear")
+    weight, answer = case["weight"], got["weight"]
+    rule = "weight[i][j] belongs to neuron i and input j, that is neuron.w[j] of layer.neurons[i]"
+    what = f"the layer's weights after load_linear: expected {weight!r}, got {answer!r}"
+    if answer == weight:
+        return
+    if ("index_error" in got) or _transposed_where_defined(answer, weight):
+        raise Fail("rows and columns are swapped: a neuron got a column of weight (one number per neuron) "
+                   "where it needs a row" + (" (an IndexError: the loop ran off the end of a row)"
+                                             if ("index_error" in got) else ""), f"{rule}; {what}")
+    raise Fail("some weights are not where weight puts them: compare your layer's numbers with weight, row by row",
+               f"{rule}; {what}")
 
 
 @load.test("biases")
 def _(case, got):
-    expect_equal(got["bias"], case["bias"], "bias[i] belongs to neuron i: set neuron.b.data", "the layer's biases")
+    if "index_error" in got and got["bias"] != case["bias"]:
+        raise Fail("fix the weights first (the test above): its IndexError stopped load_linear before every bias "
+                   "was set")
+    expect_equal(got["bias"], case["bias"], "the biases are not bias's numbers in order: one bias per neuron",
+                 "bias[i] goes to layer.neurons[i].b; the layer's biases")
 
 
 @load.test("parameters stay the same Values")
@@ -73,22 +96,51 @@ def _(got, case, our_name):
     got["biases"] = [our_name(*args) for args in case["biases"]]
 
 
-def _ours(key, row, column):
+def _ours(key, row, column, halve=True, swap=False, bias_column=False):
+    """Our name for PyTorch's ``key`` at (row, column); the flags make the classic mistakes instead."""
     position, kind = key.split(".")
-    layer = int(position) // 2
-    return f"layers.{layer}.neurons.{row}.w.{column}" if kind == "weight" else f"layers.{layer}.neurons.{row}.b"
+    layer = int(position) // 2 if halve else int(position)
+    if swap:
+        row, column = column, row
+    if kind == "weight":
+        return f"layers.{layer}.neurons.{row}.w.{column}"
+    return f"layers.{layer}.neurons.{row}.b" + (f".{column}" if bias_column else "")
+
+
+NAME_MISTAKES = {  # which classic mistake a wrong answer matches, and the hint that names it
+    "halve": "the layer number is the Sequential position itself: nn.Sequential also counts the Tanh modules "
+             "between the Linear ones, so its positions run ahead of our layer numbers",
+    "swap": "row and column have changed places: the neuron number and the input number are swapped",
+    "bias_column": "a bias name ends in a column: a bias has no input, so its name stops at the neuron's b",
+}
+NAME_RULE = ("module 2k of the Sequential is our layer k; row is the neuron, column the input; "
+             "a bias is ...neurons.{row}.b")
+
+
+def _name_test(args_list, answer, what):
+    expected = [_ours(*args) for args in args_list]
+    if answer == expected:
+        return
+    detail = f"{NAME_RULE}; our_name for {args_list}: expected {expected!r}, got {answer!r}"
+    import itertools
+
+    for size in (1, 2, 3):
+        for combo in itertools.combinations(NAME_MISTAKES, size):
+            flags = {"halve": "halve" not in combo, "swap": "swap" in combo, "bias_column": "bias_column" in combo}
+            if answer == [_ours(*args, **flags) for args in args_list]:
+                raise Fail("; and ".join(NAME_MISTAKES[m] for m in combo), detail)
+    raise Fail(f"the {what} names are not ours: print a few of MLP(3, [4, 4, 1]).named_parameters() and compare",
+               detail)
 
 
 @names.test("weights")
 def _(case, got):
-    expect_equal(got["weights"], [_ours(*args) for args in case["weights"]], "nn.Sequential counts the activations "
-                 "too (Linear, Tanh, Linear, ...), so its module 2k is our layer k", f"our_name for {case['weights']}")
+    _name_test(case["weights"], got["weights"], "weight")
 
 
 @names.test("biases")
 def _(case, got):
-    expect_equal(got["biases"], [_ours(*args) for args in case["biases"]], "a bias belongs to neuron `row` and has "
-                 "no column: ...neurons.{row}.b", f"our_name for {case['biases']}")
+    _name_test(case["biases"], got["biases"], "bias")
 
 
 # ----------------------------------------------------------------------
@@ -144,12 +196,20 @@ def _(case, got):
         raise Fail("return one output per input value")
     kept = [(v, out) for v, out in zip(case["values"], train) if out != 0]
     if kept and all(abs(out - v / p) < 1e-12 for v, out in kept):
-        raise Fail("a value that survives is divided by p, the probability of dropping it: divide by the "
-                   "probability of keeping it, 1 - p", f"p={p}: value {kept[0][0]} came out as {kept[0][1]}")
-    for v, out in kept:
-        if abs(out - v / (1 - p)) > 1e-12:
-            raise Fail("a value that survives is multiplied by 1 / (1 - p), so that the average stays the same",
-                       f"value {v} with p={p} came out as {out}")
+        raise Fail("a value that survives is divided by p, the probability of dropping it, not by the "
+                   "probability of keeping it", f"p={p}: value {kept[0][0]} came out as {kept[0][1]}")
+    wrong = [(v, out) for v, out in kept if abs(out - v / (1 - p)) > 1e-12]
+    if not wrong:
+        return
+    detail = f"a survivor is divided by 1 - p, the probability of keeping it; p={p}: value {wrong[0][0]} came out as {wrong[0][1]}"
+    if all(out == v for v, out in kept):
+        raise Fail("the values that survive come out unchanged: without scaling them up, the average shrinks by "
+                   "the share dropped", detail)
+    if all(abs(out - v * (1 - p)) < 1e-12 for v, out in kept):
+        raise Fail("a value that survives is multiplied by 1 - p instead of divided by it: that shrinks the "
+                   "survivors, where they must grow to make up for the ones dropped", detail)
+    raise Fail("the values that survive are not scaled as the statement says, so that the average stays the same",
+               detail)
 
 
 @drop.test("training mode: value i is dropped exactly when the given rng's i-th rng.random() < p")
@@ -234,21 +294,62 @@ def _reference(case):
     return expected
 
 
-@state.test("the keys, in PyTorch's order")
+def _layer_keys(keys, kind):
+    """The keys ending in .weight (or .bias), in the order of their number; None when one is not a number."""
+    picked = [key for key in keys if isinstance(key, str) and key.endswith("." + kind)]
+    try:
+        return sorted(picked, key=lambda key: int(key.rsplit(".", 1)[0]))
+    except ValueError:
+        return None
+
+
+@state.test("the keys nn.Sequential has (in any order: a dict loads by name)")
 def _(case, got):
-    expect_equal(got["keys"], list(_reference(case)), "nn.Sequential(Linear, Tanh, Linear, ...) numbers its "
-                 "modules 0, 1, 2, ...; only the Linear ones (0, 2, 4) have parameters, weight before bias",
-                 f"the keys for MLP({case['nin']}, {case['nouts']})")
+    keys, expected = got["keys"], list(_reference(case))
+    if sorted(map(str, keys)) == sorted(expected):
+        return
+    detail = (f"nn.Sequential(Linear, Tanh, Linear, ...) numbers every module, the Tanh ones too; the keys for "
+              f"MLP({case['nin']}, {case['nouts']}): expected {expected!r}, got {keys!r}")
+    layers = len(case["nouts"])
+    if sorted(map(str, keys)) == sorted(f"{k}.{kind}" for k in range(layers) for kind in ("weight", "bias")):
+        raise Fail("your keys number the Linear layers one after the other: nn.Sequential numbers the Tanh "
+                   "modules between them too", detail)
+    raise Fail("the keys are not the ones nn.Sequential gives its parameters: a weight and a bias for each Linear "
+               "module, named by the module's position in the Sequential", detail)
+
+
+def _matched(case, got):
+    """The student's values by our key: by name when the keys are right, else the i-th weight (bias) key in the
+    order of its number for our i-th; None when the layers cannot be told apart."""
+    reference, values = _reference(case), got["values"]
+    if all(key in values for key in reference):
+        return {key: values[key] for key in reference}
+    layers = len(case["nouts"])
+    weights, biases = _layer_keys(list(values), "weight"), _layer_keys(list(values), "bias")
+    if weights is None or biases is None or len(weights) != layers or len(biases) != layers:
+        return None
+    matched = {}
+    for k in range(layers):
+        matched[f"{2 * k}.weight"], matched[f"{2 * k}.bias"] = values[weights[k]], values[biases[k]]
+    return matched
 
 
 @state.test("weights as rows of neurons, biases as a list", points=2)
 def _(case, got):
+    matched = _matched(case, got)
+    if matched is None:
+        raise Fail("fix the keys first (the test above): this test finds each layer's weight and bias by its key")
     for key, value in _reference(case).items():
-        if key not in got["values"]:
-            raise Fail(f"the state_dict has no {key!r}: every Linear layer needs a weight and a bias")
-        expect_equal(got["values"][key], value, "a weight matrix has one row per neuron and one column per "
-                         "input (neuron.w[j].data at [i][j]); a bias is one number per neuron",
-                         f"{key} for MLP({case['nin']}, {case['nouts']})")
+        answer = matched[key]
+        detail = (f"weight[i][j] is neuron i's weight for input j (neuron.w[j].data); bias[i] is neuron i's b; "
+                  f"{key} for MLP({case['nin']}, {case['nouts']}): expected {value!r}, got {answer!r}")
+        if answer == value:
+            continue
+        if key.endswith("weight") and isinstance(answer, list) and answer == [list(c) for c in zip(*value)]:
+            raise Fail(f"{key} is transposed: one row per input where PyTorch wants one row per neuron", detail)
+        if key.endswith("weight"):
+            raise Fail(f"{key} is not the layer's weights laid out as nn.Linear holds them", detail)
+        raise Fail(f"{key} is not the layer's biases as a flat list, one number per neuron", detail)
 
 
 @state.test("PyTorch loads it and computes our output", needs=("torch",))
@@ -376,6 +477,40 @@ def _(case, got):
     for name, g, leaf in zip("abc", got["grads"], leaves):
         expect(g, leaf.grad, "a node may pass its gradient on only when its count reaches 0, that is, after every "
                "consumer has sent its share; start from root.grad = 1", f"d(root)/d{name} for {case}", tol=1e-9)
+
+
+def _used_twice(Value, case):
+    """root = u * u + chain(u): u's first consumer has it twice in _prev and runs long before the chain's end."""
+    a, c = Value(case["a"]), Value(case["c"])
+    u = a + c
+    chain = ((u * 2.0 + 1.0).tanh() * 3.0).tanh()
+    return u * u + chain, (a, c)
+
+
+@counting.probe
+def _(got, case, backward_by_counting):
+    from micrograd_course.engine import Value
+
+    root, leaves = _used_twice(Value, case)
+    backward_by_counting(root)
+    got["twice_grads"] = [leaf.grad for leaf in leaves]
+
+
+@counting.test("a node used twice by one consumer (u * u), with a longer path besides")
+def _(case, got):
+    from micrograd_course.engine import Value
+
+    root, leaves = _used_twice(Value, case)
+    root.backward()
+    if all(g == 0 for g in got["twice_grads"]):
+        raise Fail("u never ran: its count never reached 0. u * u has u twice in its _prev and was counted twice, "
+                   "but lowered u's count fewer times (once per distinct child?)",
+                   "root = u * u + tanh(3 tanh(2u + 1)), u = a + c: a.grad and c.grad stayed 0")
+    for name, g, leaf in zip("ac", got["twice_grads"], leaves):
+        expect(g, leaf.grad, "u * u has u twice in its _prev and lowers u's count twice, but u's count does not "
+               "say 2 for it: a count made over set(_prev), or over distinct children, lets u run before the "
+               "longer path has sent its share", f"root = u * u + tanh(3 tanh(2u + 1)), u = a + c; d(root)/d{name}",
+               tol=1e-9)
 
 
 @counting.test("every operation's _backward runs exactly once")
@@ -560,6 +695,28 @@ def _(case, got):
                  f"parameter shapes of MoonNet({h}, 0.0)")
 
 
+def _sigmoid_in_forward(case, got):
+    """True when forward returns sigmoid(score): the tests after the forward test would then all fail with it."""
+    import torch
+
+    if "torch_missing" in got or sorted(got["start"] if "start" in got else {}) != sorted(PARTS):
+        return False
+    inputs, _ = _moons(case, torch)
+    right = _logits(torch, _tensors(torch, got["start"]), inputs[:5]).tolist()
+    answer = got["logits"]
+    return len(answer) == len(right) and all(close(a, 1 / (1 + math.exp(-r)), 1e-9) for a, r in zip(answer, right))
+
+
+FIX_FORWARD_FIRST = ("forward applies a sigmoid, and this test compares with the scores: fix the test above "
+                     "(forward returns the score) first")
+
+
+def _forward_ready(case, got):
+    _torch_ready(got)
+    if _sigmoid_in_forward(case, got):
+        raise Fail(FIX_FORWARD_FIRST)
+
+
 @module.test("forward returns the score (logit), not a probability", needs=("torch",))
 def _(case, got):
     import torch
@@ -568,7 +725,7 @@ def _(case, got):
     inputs, _ = _moons(case, torch)
     right = _logits(torch, _tensors(torch, got["start"]), inputs[:5]).tolist()
     answer = got["logits"]
-    if len(answer) == len(right) and all(close(a, 1 / (1 + math.exp(-r)), 1e-9) for a, r in zip(answer, right)):
+    if _sigmoid_in_forward(case, got):
         raise Fail("forward applies the sigmoid: return the score itself; BCEWithLogitsLoss applies the sigmoid "
                    "inside, where it can do so without overflow (lecture 8)")
     for a, r in zip(answer, right):
@@ -609,7 +766,7 @@ DROPOUT_IN_EVAL = ("dropout is applied in eval mode too: build it once in __init
 def _(case, got):
     import torch
 
-    _torch_ready(got)
+    _forward_ready(case, got)
     first, second = got["train_outputs"]
     what = f"two calls of model(x) in training mode, MoonNet({case['hidden']}, {case['p']})"
     if all(close(a, b, 1e-12) for a, b in zip(first, second)):
@@ -630,7 +787,7 @@ def _(case, got):
 def _(case, got):
     import torch
 
-    _torch_ready(got)
+    _forward_ready(case, got)
     first, second = got["eval_outputs"]
     if not all(close(a, b, 1e-12) for a, b in zip(first, second)):
         raise Fail(DROPOUT_IN_EVAL, f"two calls of model(x) in evaluation mode, MoonNet({case['hidden']}, "
@@ -649,7 +806,7 @@ def _(case, got):
 @module.test("train_steps: full-batch SGD on BCEWithLogitsLoss, zeroing the gradients each step", points=2,
              needs=("torch",))
 def _(case, got):
-    _torch_ready(got)
+    _forward_ready(case, got)
     answer, right = got["losses"], _replay(case, got["start"])
     what = f"the losses of {case['steps']} steps at lr {case['lr']}"
     if len(answer) != len(right):
@@ -671,7 +828,7 @@ def _(case, got):
 def _(case, got):
     import torch
 
-    _torch_ready(got)
+    _forward_ready(case, got)
     if not got["predict_repeats"] and "eval_outputs" in got \
             and not all(close(a, b, 1e-12) for a, b in zip(*got["eval_outputs"])):
         raise Fail("two calls of predict on the same inputs gave different answers: " + DROPOUT_IN_EVAL)
