@@ -351,15 +351,16 @@ def test_step_size_explorer_at_every_slider_extreme_raises_nothing(page):
 def test_backprop_stepper_names_nodes_and_keeps_its_height(page):
     readout = page.locator(".mgc-backprop-stepper-readout")
     height = readout.evaluate("e => e.getBoundingClientRect().height")
-    below = page.locator(".mgc-backprop-stepper .mgc-graph").evaluate("e => e.getBoundingClientRect().top")
+    # measured from the top of the page, not the window: a click may scroll the stepper into view
+    page_top = "e => e.getBoundingClientRect().top + window.scrollY"
+    below = page.locator(".mgc-backprop-stepper .mgc-graph").evaluate(page_top)
     for expected in ("n5 = tanh(n4)", "n4 = n3 + b"):
         before = text(page, ".mgc-backprop-stepper [data-name='step']")
         page.locator(".mgc-backprop-stepper-step").click()
         wait_for_change(page, ".mgc-backprop-stepper [data-name='step']", before)
         assert expected in text(page, ".mgc-backprop-stepper [data-name='step']")
         assert readout.evaluate("e => e.getBoundingClientRect().height") == height
-        assert page.locator(".mgc-backprop-stepper .mgc-graph").evaluate(
-            "e => e.getBoundingClientRect().top") == below  # nothing below the readout jumps
+        assert page.locator(".mgc-backprop-stepper .mgc-graph").evaluate(page_top) == below  # nothing jumps
     assert "[" not in readout.inner_text()
 
 

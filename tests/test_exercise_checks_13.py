@@ -142,3 +142,14 @@ def test_a_model_trained_on_centred_digits_only_fails_the_shifted_tests(robust_n
 def test_a_wrong_number_of_labels_is_named():
     got, points, hints = earned("13.4", "def predict_robust(images):\n    return [0]\n", 1)
     assert got == 0 and "one label (0 to 9) per image" in hints
+
+
+def test_the_earlier_batch_always_leaves_gradients_a_correct_step_must_clear():
+    """A correct sgd_step once lost a point on a seed (2110151746) where the earlier batch's gradients were
+    exactly 0 (dead relus, three different labels): the stale step then looked right. Never again."""
+    from micrograd_course.coursework.exercises import nb13
+
+    step = framework.load_all()["13.2"]
+    for seed in [2110151746, *range(400)]:
+        case = step.make_case(seed)
+        assert not nb13._same(nb13._reference(case, stale=True)[1], nb13._reference(case)[1]), seed
