@@ -520,3 +520,18 @@ def test_wiggle_graph_names_every_box_as_the_stepper_does():
     svg = ex.graph.value
     for name in ("a", "b", "c", "f", "n1", "n2", "n3"):
         assert f">{name}</text>" in svg, name
+
+
+def test_for_the_mlp_the_top_panel_shows_the_gradient_size_at_each_step():
+    """The MLP has no curve to walk on; instead of an empty panel, |gradient| per step (and the 1-D view hides it)."""
+    ex = explore.step_size_explorer()
+    ex.problem.value = ex.PROBLEMS[1]
+    s = ex.state()
+    top = ex._mlp_axes
+    assert top.get_visible() and not ex._canvas.axes[0].axison
+    shown = list(ex._grad_line.get_ydata())
+    assert len(shown) == len(s["grads"]) and all(abs(a - b) <= 1e-12 * b for a, b in zip(shown, s["grads"]))
+    low, high = top.get_ylim()
+    assert low <= min(shown) and max(shown) <= high
+    ex.problem.value = ex.PROBLEMS[0]
+    assert not top.get_visible() and not ex._grad_line.get_visible() and ex._canvas.axes[0].axison

@@ -59,6 +59,7 @@ class Canvas:
         self._canvas = FigureCanvasAgg(self.figure)
         self._animated = []
         self._background, self._layout = None, None
+        self.overlays = []  # axes drawn over a panel, for a view that replaces it (see overlay)
         self.full_draws = 0  # how often the cached background had to be redrawn (for tests)
         self.widget = widgets.HTML(layout={"width": "100%", "max_width": f"{width}px"})
 
@@ -68,9 +69,19 @@ class Canvas:
             artist.set_animated(True)
         self._animated.extend(artists)
 
+    def overlay(self, index):
+        """New axes exactly over panel ``index``, hidden: show one or the other with ``set_visible``."""
+        ax = self.figure.add_axes(self.axes[index].get_position(), label=f"overlay of panel {index}")
+        ax.tick_params(labelsize=FONT_SIZE - 1)
+        ax.xaxis.label.set_size(FONT_SIZE)
+        ax.yaxis.label.set_size(FONT_SIZE)
+        ax.set_visible(False)
+        self.overlays.append(ax)
+        return ax
+
     def _layout_key(self):
-        return tuple((ax.get_xlim(), ax.get_ylim(), ax.axison, ax.get_title(), ax.title.get_color(),
-                      ax.get_xlabel(), ax.get_ylabel()) for ax in self.axes)
+        return tuple((ax.get_xlim(), ax.get_ylim(), ax.axison, ax.get_visible(), ax.get_title(),
+                      ax.title.get_color(), ax.get_xlabel(), ax.get_ylabel()) for ax in self.axes + self.overlays)
 
     def png(self):
         """The figure as PNG bytes, at DENSITY times the page size."""

@@ -5,6 +5,7 @@ import math
 import ipywidgets as widgets
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
 
+from .. import palette
 from ..engine import Value
 from .common import (PAGE_WIDTH, mark, WIDE_LABEL, Canvas, data_range, decade_limits, error_note, fmt,
                      integer_ticks, shows_errors,
@@ -208,8 +209,9 @@ class StepSizeExplorer(widgets.VBox):
     def _setup_plot(self):
         self._canvas = Canvas(PAGE_WIDTH, 540, panels=2,
                               margins=dict(left=0.14, right=0.97, bottom=0.09, top=0.95, hspace=0.5),
-                              alt=("gradient descent's iterates on the function or the loss (top), and the distance "
-                                   "to the minimum against the step on a log axis (below)"))
+                              alt=("gradient descent's iterates on the function, or for the MLP the size of the "
+                                   "gradient at each step (top), and the distance to the minimum against the step on a "
+                                   "log axis (below)"))
         left, right = self._canvas.axes
         lo, hi = self.x_range
         grid = [lo + (hi - lo) * i / 200 for i in range(201)]
@@ -220,9 +222,15 @@ class StepSizeExplorer(widgets.VBox):
         self._escaped_left, = left.plot([], [], ls="none", marker="<", color="tab:red", ms=9, clip_on=False)
         self._escaped_note = left.text(0.5, 0.97, "", transform=left.transAxes, ha="center", va="top",
                                        color="tab:red", fontsize=9)
-        self._mlp_note = left.text(
-            0.5, 0.5, "MLP(3, [4, 4, 1]), tanh,\nMSE on the lecture's 4 samples",
-            fontsize=10, ha="center", va="center", transform=left.transAxes)
+        # For the MLP there is no curve to walk on: the top panel shows how big each step's gradient is.
+        self._mlp_axes = self._canvas.overlay(0)
+        self._grad_line, = self._mlp_axes.plot([], [], "-", color=palette.PURPLE, lw=1.4, marker=".", ms=3)
+        self._mlp_axes.set_yscale("log")
+        self._mlp_axes.yaxis.set_major_formatter(FuncFormatter(_compact))
+        self._mlp_axes.yaxis.set_minor_locator(NullLocator())
+        integer_ticks(self._mlp_axes.xaxis)
+        self._mlp_axes.set(xlabel="step", ylabel="|gradient| (log scale)")
+        self._mlp_axes.set_title("MLP(3, [4, 4, 1]), tanh, MSE on the lecture's 4 samples", fontsize=10)
         left.set_xlim(lo, hi)
         left.set_ylim(*left.get_ylim())  # fixed by the curve: iterates far away must not rescale it
         left.set(xlabel="x", ylabel="f(x)")
@@ -234,7 +242,7 @@ class StepSizeExplorer(widgets.VBox):
         self._verdict = right.text(0.5, 1.07, "", transform=right.transAxes, ha="center", va="bottom",
                                    fontsize=10)
         self._canvas.animate(self._curve, self._iterates, self._escaped, self._escaped_left,
-                             self._escaped_note, self._mlp_note, self._gap, self._blowup, self._stop_note,
+                             self._escaped_note, self._grad_line, self._gap, self._blowup, self._stop_note,
                              self._verdict)
         right.set_yscale("log")
         right.yaxis.set_major_formatter(FuncFormatter(_compact))
@@ -262,13 +270,27 @@ class StepSizeExplorer(widgets.VBox):
         else:
             self._escaped_note.set_text("")
 
+    def _draw_gradient_sizes(self, s):
+        """The MLP's gradient size per step, on a log axis whose decades grow only when a run leaves them."""
+        sizes = [max(g, GAP_FLOOR) if math.isfinite(g) else math.nan for g in s["grads"]]
+        self._grad_line.set_data(range(len(sizes)), sizes)
+        finite = [g for g in sizes if math.isfinite(g)] or [1.0]
+        bottom, top = decade_limits(min(min(finite), 1e-4), max(max(finite), 1e1))
+        top = min(top, 1e308)
+        self._mlp_axes.set_ylim(bottom, top)
+        self._mlp_axes.set_xlim(-0.5, max(s["steps"], 1) + 0.5)
+        self._mlp_axes.yaxis.set_major_locator(log_ticks(bottom, top))
+
     def _draw(self, s):
         left, right = self._canvas.axes
         one_d = s["xs"] is not None
         for artist in (self._curve, self._iterates, self._escaped, self._escaped_left, self._escaped_note):
             artist.set_visible(one_d)
-        self._mlp_note.set_visible(not one_d)
         left.axison = one_d
+        self._mlp_axes.set_visible(not one_d)
+        self._grad_line.set_visible(not one_d)  # animated artists are drawn on their own, axes or not
+        if not one_d:
+            self._draw_gradient_sizes(s)
         if one_d:
             self._draw_iterates(s["xs"], s["losses"])
             left.set_title("iterates on the curve", fontsize=10)
