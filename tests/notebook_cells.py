@@ -22,3 +22,13 @@ def judge_cell(exercise_id, source, seed=0, reveal=True):
     exercise = EXERCISES[exercise_id]
     case = exercise.make_case(seed)
     return framework.judge(exercise, case, framework.run_probes(exercise, case, namespace), reveal=reveal)
+
+
+def hints(result):
+    """The hints of the tests that lose points, joined: what the student reads."""
+    return " | ".join(row["hint"] for row in result["tests"] if row["earned"] < row["points"])
+
+
+def failing(result):
+    """{test name: hint} of the tests that lose points."""
+    return {row["test"]: row["hint"] for row in result["tests"] if row["earned"] < row["points"]}

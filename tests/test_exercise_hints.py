@@ -10,7 +10,7 @@ import re
 import pytest
 
 from micrograd_course.coursework import framework
-from notebook_cells import judge_cell
+from notebook_cells import hints, judge_cell
 
 PREAMBLE = '''
 import math, random
@@ -23,10 +23,6 @@ def u(z):
 
 def judged(exercise_id, code, seed=0, reveal=True):
     return judge_cell(exercise_id, PREAMBLE + code, seed, reveal)
-
-
-def hints(result):
-    return " | ".join(row["hint"] for row in result["tests"] if row["earned"] < row["points"])
 
 
 SLOPES = """def slopes(f, point, h):

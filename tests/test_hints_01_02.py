@@ -6,17 +6,13 @@ second try (``reveal=True``) or held back as on a first (``reveal=False``).
 
 import pytest
 
-from notebook_cells import judge_cell
+from notebook_cells import hints, judge_cell
 
 PREAMBLE = "import math\n"
 
 
 def judged(exercise_id, code, seed=0, reveal=True):
     return judge_cell(exercise_id, PREAMBLE + code, seed, reveal)
-
-
-def hints(result):
-    return " | ".join(row["hint"] for row in result["tests"] if row["earned"] < row["points"])
 
 
 # ---------------------------------------------------------------- 1.1: the central difference for every input

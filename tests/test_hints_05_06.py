@@ -5,7 +5,7 @@ import re
 import pytest
 
 from micrograd_course.coursework import framework
-from notebook_cells import judge_cell, run_as_cell
+from notebook_cells import hints, judge_cell, run_as_cell
 
 PREAMBLE = '''
 import math, random
@@ -22,10 +22,6 @@ def judged(exercise_id, code, seed=0, reveal=True, failing_after=()):
     case = exercise.make_case(seed)
     namespace = run_as_cell(PREAMBLE + code)
     return framework.judge(exercise, case, framework.run_probes(exercise, case, namespace), reveal, failing_after)
-
-
-def hints(result):
-    return " | ".join(row["hint"] for row in result["tests"] if row["earned"] < row["points"])
 
 
 def numbers_in(text):

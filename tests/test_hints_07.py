@@ -9,7 +9,7 @@
 
 import pytest
 
-from notebook_cells import judge_cell
+from notebook_cells import failing, judge_cell
 
 PREAMBLE = "def u(z):\n    return 1 if z > 0 else 0\n"
 AND_NOT = "and_not_weights = (1, -1, -0.5)\n"
@@ -19,10 +19,6 @@ PARITY = "def parity3(a, b, c):\n    n = a + b + c\n    return u(u(n - B1) - u(n
 
 def result(exercise_id, code, seed=0, reveal=False):
     return judge_cell(exercise_id, PREAMBLE + code, seed, reveal)
-
-
-def failing(res):
-    return {row["test"]: row["hint"] for row in res["tests"] if row["earned"] < row["points"]}
 
 
 def both_tries(exercise_id, code):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from notebook_cells import judge_cell
+from notebook_cells import failing, judge_cell
 
 PREAMBLE = "import math, random\nfrom micrograd_course.engine import Value\n"
 
@@ -32,11 +32,6 @@ def gradients(dw=DW, db=DB):
 
 def judged(exercise_id, code, seed, reveal=False):
     return judge_cell(exercise_id, PREAMBLE + code, seed, reveal)
-
-
-def failing(result):
-    """{test name: hint} of the tests that lose points."""
-    return {row["test"]: row["hint"] for row in result["tests"] if row["earned"] < row["points"]}
 
 
 RIGHT = [

@@ -6,11 +6,7 @@ is a first try (the hint only), ``reveal=True`` a later one (with the numbers).
 
 import pytest
 
-from notebook_cells import judge_cell
-
-
-def hints(result):
-    return " | ".join(row["hint"] for row in result["tests"] if row["earned"] < row["points"])
+from notebook_cells import hints, judge_cell
 
 
 def first_and_later(exercise_id, code, seeds=range(3)):
