@@ -351,8 +351,9 @@ def test_step_size_explorer_at_every_slider_extreme_raises_nothing(page):
 def test_backprop_stepper_names_nodes_and_keeps_its_height(page):
     readout = page.locator(".mgc-backprop-stepper-readout")
     height = readout.evaluate("e => e.getBoundingClientRect().height")
-    # measured from the top of the page, not the window: a click may scroll the stepper into view
-    page_top = "e => e.getBoundingClientRect().top + window.scrollY"
+    # measured from the stepper's own top: a click may scroll the page (or Voila's scrolling panel)
+    page_top = ("e => e.getBoundingClientRect().top"
+                " - e.closest('.mgc-backprop-stepper').getBoundingClientRect().top")
     below = page.locator(".mgc-backprop-stepper .mgc-graph").evaluate(page_top)
     for expected in ("n5 = tanh(n4)", "n4 = n3 + b"):
         before = text(page, ".mgc-backprop-stepper [data-name='step']")
