@@ -282,7 +282,6 @@ def _(case, got):
 @temperature.test("T -> 0 and T -> infinity")
 def _(case, got):
     logits = case["small"]
-    top = logits.index(max(logits))
     cold = got["cold"] if "cold" in got else None
     if cold is None and any(e.get("error") == "OverflowError" for e in got.errors) or \
             isinstance(cold, list) and not all(isinstance(p, float) and math.isfinite(p) for p in cold):
@@ -291,10 +290,12 @@ def _(case, got):
     if _all_close(cold, [1 / len(logits)] * len(logits)):
         raise Fail("your temperature acts the wrong way round: at a tiny T you get equal probabilities, which "
                    "belong to a huge T", "T=0.001")
-    if not _all_close(got["cold"], [1.0 if k == top else 0.0 for k in range(len(logits))]):
+    # Compared with the softmax at these temperatures, not with their limits: two logits 0.01 apart keep
+    # e^-10 of the probability on the runner-up at T = 0.001 (a correct answer failed on 21 of 3,000 seeds).
+    if not _all_close(got["cold"], _softmax_t(logits, 0.001)):
         raise Fail("at a tiny temperature the softmax must become the argmax (all probability on the largest "
                    "logit); yours does not", "T=0.001")
-    if not _all_close(got["hot"], [1 / len(logits)] * len(logits)):
+    if not _all_close(got["hot"], _softmax_t(logits, 1e6)):
         raise Fail("at a huge temperature every class must get nearly the same probability; yours do not",
                    "T=1e6")
 
