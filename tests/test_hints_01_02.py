@@ -250,3 +250,22 @@ def test_a_subtraction_mistake_costs_the_first_test_only_and_is_named(body, must
         first = result["tests"][0]
         assert first["earned"] == 0 and must in first["hint"], first["hint"]
         assert result["earned"] == 2, hints(result)
+
+
+def test_2_3_a_walk_that_starts_at_the_roots_children_misses_a_lone_leaf():
+    code = '''
+def leaf_labels(root):
+    out, seen, stack = [], set(), list(root._prev)
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        if not v._prev:
+            out.append(v.label)
+        stack.extend(v._prev)
+    return out
+'''
+    result = judged("2.3", VALUE + code)
+    assert result["earned"] < result["points"] and "a single leaf is a graph too" in hints(result), hints(result)
+    assert judged("2.3", LEAVES)["earned"] == judged("2.3", LEAVES)["points"]  # the right walk still passes

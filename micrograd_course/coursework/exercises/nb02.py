@@ -171,6 +171,7 @@ def _(got, case, leaf_labels, Value):
     x0, x1, x2, x3 = _leaves_of(Value, case)
     tree = _node(Value, 0.0, [_node(Value, 0.0, [_node(Value, 0.0, [x0, x1], "*"), x2], "+"), x3], "*")
     got["tree"] = sorted(leaf_labels(tree))
+    got["alone"] = sorted(leaf_labels(x2))  # a leaf is a graph too
     got["shared"] = sorted(leaf_labels(_node(Value, 0.0, [_node(Value, 0.0, [x0, x0], "*"), x1], "+")))
     twin, blank = Value(case["data"][1], label=case["labels"][0]), Value(case["data"][2])  # same label; no label
     got["twins"] = sorted(leaf_labels(_node(Value, 0.0, [_node(Value, 0.0, [x0, twin], "*"), blank], "+")))
@@ -214,6 +215,8 @@ def _expect_labels(got, expected, look, what):
 def _(case, got):
     _expect_labels(got["tree"], sorted(case["labels"]), "a leaf is a node with no children (empty _prev); "
                    "visit every node, not only the root's children", "leaves of (x0*x1 + x2)*x3")
+    _expect_labels(got["alone"], [case["labels"][2]], "a single leaf is a graph too, and its only leaf is itself: "
+                   "start the walk at the root, not at its children", "leaves of a leaf")
 
 
 @leaves.test("each leaf once: a leaf reached twice, two leaves with one label")
@@ -250,7 +253,8 @@ formula = Exercise("2.4", "the formula behind a graph", uses=("formula", "Value"
 
 @formula.cases
 def _(rng):
-    return {"labels": rng.sample(_NAMES, 3), "exponent": rng.choice([2, 3])}
+    # A second power with another exponent every time, so a formula that knows only '**2' cannot pass.
+    return {"labels": rng.sample(_NAMES, 3), "exponent": rng.choice([2, 3]), "other_exponent": rng.choice([4, -1, 0.5])}
 
 
 def _graphs(Value, case):
@@ -262,7 +266,8 @@ def _graphs(Value, case):
     difference = _node(Value, 0.0, [product, power_], "-")
     relu = _node(Value, 0.0, [_node(Value, 0.0, [product, c], "+")], "ReLU")
     return {"leaf": a, "product": product, "power": power_, "difference": difference,
-            "relu": _node(Value, 0.0, [relu, a], "*")}
+            "relu": _node(Value, 0.0, [relu, a], "*"),
+            "other_power": _node(Value, 0.0, [b], f"**{case.get('other_exponent', n)}")}
 
 
 def _expected(case):
@@ -270,7 +275,7 @@ def _expected(case):
     n = case["exponent"]
     product, power_ = f"({a} * {b})", f"({c}**{n})"
     return {"leaf": a, "product": product, "power": power_, "difference": f"({product} - {power_})",
-            "relu": f"(relu(({product} + {c})) * {a})"}
+            "relu": f"(relu(({product} + {c})) * {a})", "other_power": f"({b}**{case.get('other_exponent', n)})"}
 
 
 @formula.probe
@@ -292,8 +297,11 @@ def _(case, got):
 
 @formula.test("a power")
 def _(case, got):
-    expect_equal(got["power"], _expected(case)["power"], "a power is '(' + child + op + ')' with no spaces, "
+    want = _expected(case)
+    expect_equal(got["power"], want["power"], "a power is '(' + child + op + ')' with no spaces, "
                  "like '(c**2)'; its op already holds the exponent", "formula of a power")
+    expect_equal(got["other_power"], want["other_power"], "your formula is right for one exponent but not for "
+                 "another: take the exponent from the node's op rather than writing it in", "formula of a power")
 
 
 @formula.test("nested operations, and ReLU", points=2)
