@@ -364,7 +364,7 @@ def test_names_without_biases_are_named_as_such_and_the_list_is_never_shown():
 @pytest.mark.parametrize("affine,zero,symptom", [
     (AFFINE, "pass", "never set back to 0"),
     (AFFINE_WEIGHTS_ONLY, "model.zero_grad()", "the bias never moves"),
-    (AFFINE, "model.zero_grad(); learning_rate = learning_rate * 0.99", "then they part from plain gradient descent"),
+    (AFFINE, "model.zero_grad(); learning_rate = learning_rate * 0.99", "then yours part from plain gradient descent"),
 ])
 def test_a_training_loop_mistake_is_named_by_its_symptom(affine, zero, symptom):
     result = judged("5.3", affine + TRAIN.replace("ZERO", zero), reveal=False)

@@ -320,3 +320,10 @@ def test_a_fold_mistake_is_named(what, change, phrase):
     for seed in range(3):
         result = judged("6.2", SPLIT_AND_FOLDS.replace(*change), seed, reveal=False)
         assert result["earned"] < 5 and phrase in hints(result), (what, seed, hints(result))
+
+
+def test_5_3_a_loop_wrong_from_the_second_loss_says_the_first_loss_in_the_singular():
+    """A reader saw "the first 1 losses are right" for gradient ascent."""
+    code = AFFINE + TRAIN.replace("p.data -= learning_rate * p.grad", "p.data += learning_rate * p.grad")
+    text = hints(judged("5.3", code))
+    assert "the first loss is right, then yours part" in text and "first 1 losses" not in text, text

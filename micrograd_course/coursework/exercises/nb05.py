@@ -284,7 +284,8 @@ def _(case, got):
     if _matches(losses, _reference_losses(case, clear_gradients=False)):
         raise Fail("your losses are those of a loop in which gradients add up from step to step: they are "
                    "never set back to 0", detail)
-    raise Fail(f"the first {first_wrong} losses are right, then they part from plain gradient descent on the "
+    right = "the first loss is" if first_wrong == 1 else f"the first {first_wrong} losses are"
+    raise Fail(f"{right} right, then yours part from plain gradient descent on the "
                "mean squared error: compare what one step of your loop changes with what the text asks for",
                detail)
 
