@@ -193,19 +193,27 @@ class GraphDrawing(graphviz.Digraph):
         horizontally scrolling block and makes it follow the column: 100 % of
         its width, at most the natural size, at least ``MIN_SCALE`` of it.
         """
-        svg, size, width, height = self._natural()
+        return self._sized(self._natural(), inline, fit_width)
+
+    @staticmethod
+    def _column_style(width):
+        """CSS that follows the column between MIN_SCALE of ``width`` pixels and ``width`` itself."""
+        return f"max-width:{width:.0f}px;min-width:{width * MIN_SCALE:.0f}px;height:auto"
+
+    def _sized(self, natural, inline=False, fit_width=FIT_WIDTH):
+        """``svg``, from the output of ``_natural`` (so one Graphviz run can serve several forms)."""
+        svg, size, width, height = natural
         if size is None:
             return svg
         if inline:
-            sized = (f'<svg width="100%" preserveAspectRatio="xMinYMin meet" '
-                     f'style="max-width:{width:.0f}px;min-width:{width * MIN_SCALE:.0f}px;height:auto"')
+            sized = f'<svg width="100%" preserveAspectRatio="xMinYMin meet" style="{self._column_style(width)}"'
             return f'<div class="mgc-graph" style="overflow-x:auto;max-width:100%">{svg.replace(size, sized, 1)}</div>'
         scale = max(MIN_SCALE, min(1.0, fit_width / width))
         sized = (f'<svg width="{width * scale:.0f}px" height="{height * scale:.0f}px" '
                  f'style="max-width:100%;height:auto"')
         return svg.replace(size, sized, 1)
 
-    def html(self):
+    def html(self, natural=None):
         """The drawing as an ``<img>`` of its SVG, for a notebook's HTML output.
 
         JupyterLab shows a notebook it has not run itself ("untrusted") with
@@ -214,13 +222,14 @@ class GraphDrawing(graphviz.Digraph):
         shown in both cases, and its ``alt`` is the drawing's title and
         summary. Like ``svg(inline=True)`` it follows the column: at most the
         natural size, at least ``MIN_SCALE`` of it; the box scrolls beyond.
+        ``natural`` is ``_natural()``'s output, when the caller has it already.
         """
-        svg = self.svg()
-        _, size, width, _ = self._natural()
-        sizing = ('style="max-width:100%;height:auto"' if size is None else
-                  f'style="width:100%;max-width:{width:.0f}px;min-width:{width * MIN_SCALE:.0f}px;height:auto"')
+        natural = natural or self._natural()
+        width = natural[2]
+        sizing = ('style="max-width:100%;height:auto"' if width is None else
+                  f'style="width:100%;{self._column_style(width)}"')
         alt = ". ".join(part.rstrip(".") for part in (self.title, self.summary) if part) + "."
-        source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        source = base64.b64encode(self._sized(natural).encode("utf-8")).decode("ascii")
         # tabindex: a drawing wider than the column scrolls, and a keyboard must be able to scroll it
         return (f'<div class="mgc-graph" tabindex="0" style="overflow-x:auto;max-width:100%">'
                 f'<img src="data:image/svg+xml;base64,{source}" alt="{html.escape(alt)}" {sizing}></div>')
@@ -229,12 +238,12 @@ class GraphDrawing(graphviz.Digraph):
         return self.svg()
 
     def _repr_mimebundle_(self, include=None, exclude=None, **_):
-        """HTML first (see ``html``), and the SVG itself for viewers that prefer it."""
-        bundle = {"text/html": self.html(), "image/svg+xml": self.svg()}
+        """HTML first (see ``html``), and the SVG itself for viewers that prefer it: one Graphviz run for both."""
+        natural = self._natural()
+        bundle = {"text/html": self.html(natural), "image/svg+xml": self._sized(natural)}
         if include is not None:
             bundle = {k: v for k, v in bundle.items() if k in include}
         return {k: v for k, v in bundle.items() if k not in (exclude or ())}
-
 
 def draw_graph(root, highlight=(), rankdir="LR", show_grad=True, labels=None):
     """Draw the graph that produced ``root``, left to right.

@@ -253,19 +253,9 @@ def test_a_subtraction_mistake_costs_the_first_test_only_and_is_named(body, must
 
 
 def test_2_3_a_walk_that_starts_at_the_roots_children_misses_a_lone_leaf():
-    code = '''
-def leaf_labels(root):
-    out, seen, stack = [], set(), list(root._prev)
-    while stack:
-        v = stack.pop()
-        if v in seen:
-            continue
-        seen.add(v)
-        if not v._prev:
-            out.append(v.label)
-        stack.extend(v._prev)
-    return out
-'''
-    result = judged("2.3", VALUE + code)
+    code = LEAVES.replace("stack, labels = set(), [root], []", "stack, labels = set(), list(root._prev), []")
+    assert code != LEAVES
+    result = judged("2.3", code)
     assert result["earned"] < result["points"] and "a single leaf is a graph too" in hints(result), hints(result)
-    assert judged("2.3", LEAVES)["earned"] == judged("2.3", LEAVES)["points"]  # the right walk still passes
+    right = judged("2.3", LEAVES)
+    assert right["earned"] == right["points"]  # the right walk still passes
