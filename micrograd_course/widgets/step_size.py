@@ -270,16 +270,25 @@ class StepSizeExplorer(widgets.VBox):
         else:
             self._escaped_note.set_text("")
 
-    def _draw_gradient_sizes(self, s):
-        """The MLP's gradient size per step, on a log axis whose decades grow only when a run leaves them."""
-        sizes = [max(g, GAP_FLOOR) if math.isfinite(g) else math.nan for g in s["grads"]]
-        self._grad_line.set_data(range(len(sizes)), sizes)
-        finite = [g for g in sizes if math.isfinite(g)] or [1.0]
-        bottom, top = decade_limits(min(min(finite), 1e-4), max(max(finite), 1e1))
-        top = min(top, 1e308)
-        self._mlp_axes.set_ylim(bottom, top)
-        self._mlp_axes.set_xlim(-0.5, max(s["steps"], 1) + 0.5)
-        self._mlp_axes.yaxis.set_major_locator(log_ticks(bottom, top))
+    @staticmethod
+    def _plot_per_step(ax, line, values, steps, least_range):
+        """``values`` per step on ``ax``'s log axis; returns the values drawn and the axis' (bottom, top).
+
+        Zeros sit on GAP_FLOOR and non-numbers break the line. The y range is
+        ``least_range``, grown by whole decades only when a run leaves it: the
+        same picture for neighbouring learning rates, and the axes need
+        redrawing only when a run blows up. The x axis spans the steps asked
+        for, so a run that stopped early visibly ends short.
+        """
+        shown = [max(v, GAP_FLOOR) if math.isfinite(v) else math.nan for v in values]
+        line.set_data(range(len(shown)), shown)
+        finite = [v for v in shown if math.isfinite(v)] or [1.0]
+        bottom, top = decade_limits(min(min(finite), least_range[0]), max(max(finite), least_range[1]))
+        top = min(top, 1e308)  # the largest power of ten a float holds
+        ax.set_ylim(bottom, top)
+        ax.set_xlim(-0.5, max(steps, 1) + 0.5)
+        ax.yaxis.set_major_locator(log_ticks(bottom, top))
+        return shown, bottom, top
 
     def _draw(self, s):
         left, right = self._canvas.axes
@@ -289,28 +298,16 @@ class StepSizeExplorer(widgets.VBox):
         left.axison = one_d
         self._mlp_axes.set_visible(not one_d)
         self._grad_line.set_visible(not one_d)  # animated artists are drawn on their own, axes or not
-        if not one_d:
-            self._draw_gradient_sizes(s)
         if one_d:
             self._draw_iterates(s["xs"], s["losses"])
             left.set_title("iterates on the curve", fontsize=10)
             right.set_ylabel("f(x) − min f (log scale)")
-        else:
+        else:  # the MLP's gradient size per step, over the empty curve panel
+            self._plot_per_step(self._mlp_axes, self._grad_line, s["grads"], s["steps"], (1e-4, 1e1))
             left.set_title("")
             right.set_ylabel("loss (log scale)")
         steps = list(range(len(s["gaps"])))
-        gaps = [max(g, GAP_FLOOR) if math.isfinite(g) else math.nan for g in s["gaps"]]
-        self._gap.set_data(steps, gaps)
-        finite = [g for g in gaps if math.isfinite(g)] or [1.0]
-        low, high = min(finite), max(finite)
-        # A fixed range that grows only when a run leaves it: the same picture for neighbouring
-        # learning rates, and the axes need redrawing only when a run blows up.
-        bottom, top = decade_limits(min(low, self.GAP_RANGE[one_d][0]), max(high, self.GAP_RANGE[one_d][1]))
-        top = min(top, 1e308)  # the largest power of ten a float holds
-        right.set_ylim(bottom, top)
-        # The x axis spans the steps asked for, so a run that stopped early visibly ends short.
-        right.set_xlim(-0.5, max(s["steps"], 1) + 0.5)
-        right.yaxis.set_major_locator(log_ticks(bottom, top))
+        gaps, bottom, top = self._plot_per_step(right, self._gap, s["gaps"], s["steps"], self.GAP_RANGE[one_d])
         stop = s["stopped_at"]
         self._blowup.set_data([stop] if stop is not None else [], [top] if stop is not None else [])
         self._stop_note.set_text(f"stopped at step {stop}:\n{s['stop_reason']}" if stop is not None else "")
